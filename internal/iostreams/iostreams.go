@@ -1,0 +1,38 @@
+// Package iostreams is the one place that knows where input and output go and whether each stream is a
+// terminal. Commands take an *IOStreams instead of touching os.Stdout, so tests run them over buffers.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams are a command's standard streams and what is known about them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	InTTY, OutTTY, ErrTTY bool
+}
+
+// System returns the process's own streams. A terminal is detected per stream: stdout may be a pipe
+// while stderr is still a terminal.
+func System() *IOStreams {
+	tty := func(f *os.File) bool {
+		return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+	}
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY: tty(os.Stdin), OutTTY: tty(os.Stdout), ErrTTY: tty(os.Stderr),
+	}
+}
+
+// Test returns streams over buffers, none a terminal.
+func Test(in string) (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: bytes.NewBufferString(in), Out: out, ErrOut: errOut}, out, errOut
+}
