@@ -1,0 +1,89 @@
+// Package broker runs an MQTT broker in-process, on github.com/mochi-mqtt/server/v2: for the
+// `mqtt broker` command and for tests that need a broker without an outside process.
+package broker
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+
+	"mqtt/internal/transport"
+)
+
+// Listener is one address the broker accepts clients on.
+type Listener struct {
+	// Scheme is tcp, tls, ws, wss or unix.
+	Scheme transport.Scheme
+	// Addr is host:port, where port 0 picks a free port, or the socket path for unix.
+	Addr string
+	// TLS is the server configuration for tls and wss.
+	TLS *tls.Config
+}
+
+// Config describes a broker.
+type Config struct {
+	Listeners []Listener
+	// Logger receives mochi's log; nil discards it.
+	Logger *slog.Logger
+}
+
+// Broker is a running broker. Every client is allowed to connect, publish and subscribe.
+type Broker struct {
+	server    *mqtt.Server
+	addrs     []string
+	closeOnce sync.Once
+}
+
+// Start binds every listener and starts serving. When it returns, every listener accepts
+// connections, so a client may connect at once.
+func Start(cfg Config) (*Broker, error) {
+	if len(cfg.Listeners) == 0 {
+		return nil, errors.New("a broker needs at least one listener")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	server := mqtt.New(&mqtt.Options{Logger: logger})
+	if err := server.AddHook(new(allowAll), nil); err != nil {
+		return nil, err
+	}
+	b := &Broker{server: server}
+	for i, lc := range cfg.Listeners {
+		l, err := listen(fmt.Sprintf("%s%d", lc.Scheme, i), lc)
+		if err == nil {
+			if err = server.AddListener(l); err != nil {
+				l.Close(func(string) {})
+			}
+		}
+		if err != nil {
+			b.Close()
+			return nil, fmt.Errorf("listener %d (%s %s): %w", i, lc.Scheme, lc.Addr, err)
+		}
+		b.addrs = append(b.addrs, l.Address())
+	}
+	if err := server.Serve(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Addr returns the address listener i is bound to, with the port it was given when the
+// configuration asked for port 0, or its socket path.
+func (b *Broker) Addr(i int) string { return b.addrs[i] }
+
+// Server returns the mochi server, for hooks and inline clients.
+func (b *Broker) Server() *mqtt.Server { return b.server }
+
+// Close disconnects every client, closes the listeners and waits for every connection to end. It
+// may be called more than once.
+func (b *Broker) Close() error {
+	var err error
+	b.closeOnce.Do(func() { err = b.server.Close() })
+	return err
+}
