@@ -1,0 +1,120 @@
+// Package format turns a received message into the bytes mosquitto_sub 2.0.11 prints for it: the payload alone,
+// "topic payload" with -v, or the -F output language with its %, @ and \ sequences, including %j/%J JSON and
+// --pretty. A format is compiled once into steps, so printing a message never parses anything.
+//
+// Where mosquitto's output cannot be parsed back (a binary payload in %j), mqtt deliberately differs; every such
+// place is marked in the code and listed in the package tests.
+package format
+
+import (
+	"time"
+
+	"mqtt/internal/message"
+)
+
+// Options are the mosquitto_sub flags that decide the output.
+type Options struct {
+	// Format is the -F argument. New treats "" as "no -F"; mosquitto_sub -F '' prints an empty line per
+	// message, which Compile("", opts) gives.
+	Format  string
+	Verbose bool // -v
+	NoEOL   bool // -N
+	Pretty  bool // --pretty, for %j and %J
+	// Location is the time zone of %I, %j, %J and @ sequences; nil means time.Local, which is what
+	// mosquitto's localtime(3) uses (TZ).
+	Location *time.Location
+}
+
+type mode uint8
+
+const (
+	modePayload mode = iota
+	modeVerbose
+	modeFormat
+)
+
+// Formatter prints messages in one output format. It is immutable and safe for concurrent use.
+type Formatter struct {
+	mode     mode
+	eol      bool
+	pretty   bool
+	loc      *time.Location
+	steps    []step
+	needTime bool // some step reads the clock, so Append breaks Received down once per message
+	jsonRaw  int  // number of %J steps: the Count of a NotJSONError
+}
+
+// New returns the formatter mosquitto_sub would use for these flags: -F when Format is set (it wins over -v),
+// else -v, else the payload alone.
+func New(opts Options) (*Formatter, error) {
+	if opts.Format != "" {
+		return Compile(opts.Format, opts)
+	}
+	f := newFormatter(opts)
+	if opts.Verbose {
+		f.mode = modeVerbose
+	}
+	return f, nil
+}
+
+// Compile compiles spec as the -F argument, even when spec is empty. The error is one of the mosquitto_sub
+// refusals (ErrIncompleteFormat, ErrIncompleteEscape, *SpecifierError).
+func Compile(spec string, opts Options) (*Formatter, error) {
+	steps, err := compile(spec)
+	if err != nil {
+		return nil, err
+	}
+	f := newFormatter(opts)
+	f.mode = modeFormat
+	f.steps = steps
+	for _, s := range steps {
+		f.needTime = f.needTime || s.kind.readsClock()
+		if s.kind == kindJSONRaw {
+			f.jsonRaw++
+		}
+	}
+	return f, nil
+}
+
+func newFormatter(opts Options) *Formatter {
+	loc := opts.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	return &Formatter{eol: !opts.NoEOL, pretty: opts.Pretty, loc: loc}
+}
+
+// Append appends the bytes mosquitto_sub prints for m to dst, end of line included, and allocates nothing once
+// dst has room. The error is a *NotJSONError when %J met a payload that is not JSON; the rest of the output is
+// still appended, as mosquitto still prints it.
+func (f *Formatter) Append(dst []byte, m *message.Message) ([]byte, error) {
+	switch f.mode {
+	case modePayload:
+		// mosquitto skips an empty message entirely: no newline either.
+		if len(m.Payload) == 0 {
+			return dst, nil
+		}
+		dst = append(dst, m.Payload...)
+		if f.eol {
+			dst = append(dst, '\n')
+		}
+		return dst, nil
+	case modeVerbose:
+		if len(m.Payload) == 0 {
+			// With -N mosquitto prints nothing at all for an empty message, not even the topic.
+			if f.eol {
+				dst = append(dst, cString(m.Topic)...)
+				dst = append(dst, " (null)\n"...)
+			}
+			return dst, nil
+		}
+		dst = append(dst, cString(m.Topic)...)
+		dst = append(dst, ' ')
+		dst = append(dst, m.Payload...)
+		if f.eol {
+			dst = append(dst, '\n')
+		}
+		return dst, nil
+	}
+	return f.appendFormat(dst, m)
+}
