@@ -1,0 +1,91 @@
+// Package brokerurl parses mosquitto's -L URL, mqtt(s)://[user[:password]@]host[:port]/topic, and the
+// WebSocket schemes mqtt adds (ws://, wss://). It is not net/url: mosquitto cuts the string at the first
+// '/', '@' and ':' in its own order, and a topic may hold characters a URL path may not.
+package brokerurl
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// URL is a parsed -L argument.
+type URL struct {
+	Scheme   string // mqtt, mqtts, ws or wss
+	Username *string
+	Password *string
+	Host     string
+	// Port is 0 when the URL names none; the caller applies the scheme's default.
+	Port  int
+	Topic string
+}
+
+// Errors the caller words for the user.
+var (
+	ErrScheme  = errors.New("unsupported URL scheme")
+	ErrNoTopic = errors.New("topic missing")
+	ErrPort    = errors.New("invalid port")
+)
+
+// DefaultPort is the port of each scheme when the URL names none.
+func DefaultPort(scheme string) int {
+	switch scheme {
+	case "mqtts":
+		return 8883
+	case "ws":
+		return 80
+	case "wss":
+		return 443
+	}
+	return 1883
+}
+
+// Parse reads s as mosquitto does.
+func Parse(s string) (URL, error) {
+	var u URL
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return u, ErrScheme
+	}
+	u.Scheme = strings.ToLower(scheme)
+	switch u.Scheme {
+	case "mqtt", "mqtts", "ws", "wss":
+	default:
+		return u, ErrScheme
+	}
+	authority, topic, ok := strings.Cut(rest, "/")
+	if !ok {
+		return u, ErrNoTopic
+	}
+	u.Topic = topic
+	if userinfo, host, ok := strings.Cut(authority, "@"); ok {
+		user, pass, hasPass := strings.Cut(userinfo, ":")
+		user = unescape(user)
+		u.Username = &user
+		if hasPass {
+			pass = unescape(pass)
+			u.Password = &pass
+		}
+		authority = host
+	}
+	u.Host = authority
+	// The last colon separates the port, so a bracketed IPv6 address keeps its own colons.
+	if i := strings.LastIndexByte(authority, ':'); i >= 0 && !strings.HasSuffix(authority, "]") {
+		p, err := strconv.Atoi(authority[i+1:])
+		if err != nil || p < 1 || p > 65535 {
+			return u, ErrPort
+		}
+		u.Host, u.Port = authority[:i], p
+	}
+	u.Host = strings.TrimSuffix(strings.TrimPrefix(u.Host, "["), "]")
+	return u, nil
+}
+
+// unescape decodes %XX in user names and passwords, as mosquitto 2.0 does; an invalid escape is kept.
+func unescape(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}

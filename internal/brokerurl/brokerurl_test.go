@@ -1,0 +1,55 @@
+package brokerurl
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	str := func(s string) *string { return &s }
+	tests := []struct {
+		in   string
+		want URL
+		err  error
+	}{
+		{in: "mqtt://localhost/a/b", want: URL{Scheme: "mqtt", Host: "localhost", Topic: "a/b"}},
+		{in: "mqtt://h:1884/t", want: URL{Scheme: "mqtt", Host: "h", Port: 1884, Topic: "t"}},
+		{in: "MQTTS://u:p%40ss@h/t", want: URL{Scheme: "mqtts", Host: "h", Topic: "t", Username: str("u"), Password: str("p@ss")}},
+		{in: "ws://u@h:9001/x", want: URL{Scheme: "ws", Host: "h", Port: 9001, Topic: "x", Username: str("u")}},
+		{in: "wss://[::1]:8443/x", want: URL{Scheme: "wss", Host: "::1", Port: 8443, Topic: "x"}},
+		{in: "mqtt://h/", want: URL{Scheme: "mqtt", Host: "h"}},
+		{in: "ftp://h/t", err: ErrScheme},
+		{in: "h/t", err: ErrScheme},
+		{in: "mqtt://", err: ErrNoTopic},
+		{in: "mqtt://h:x/t", err: ErrPort},
+		{in: "mqtt://h:70000/t", err: ErrPort},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if !errors.Is(err, tt.err) {
+			t.Errorf("Parse(%q) error %v, want %v", tt.in, err, tt.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if got.Scheme != tt.want.Scheme || got.Host != tt.want.Host || got.Port != tt.want.Port ||
+			got.Topic != tt.want.Topic || !eq(got.Username, tt.want.Username) || !eq(got.Password, tt.want.Password) {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func eq(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"mqtt://u:p@h:1/t", "ws://[::1]:1/", "mqtts://@:/", "mqtt://%zz@h/t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := Parse(s)
+		if err == nil && (u.Port < 0 || u.Port > 65535) {
+			t.Fatalf("Parse(%q) gave port %d", s, u.Port)
+		}
+	})
+}

@@ -1,0 +1,70 @@
+package session
+
+import (
+	"bufio"
+	"net"
+	"sync"
+)
+
+// Both libraries read the fixed header a byte at a time from the connection: buffering reads cuts read
+// system calls about ninefold (shared/spec/libraries.md).
+type readBufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func newReadBufferedConn(c net.Conn) *readBufferedConn {
+	return &readBufferedConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}
+}
+
+func (c *readBufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// packetConn is for paho.golang, which writes a packet as several Write calls between Lock and Unlock
+// when the connection is a sync.Locker. Collecting them and writing once on Unlock makes one system
+// call per packet instead of four, and keeps packets from interleaving on TLS and WebSocket connections,
+// which are not safe for concurrent partial writes.
+type packetConn struct {
+	*readBufferedConn
+	mu  sync.Mutex
+	buf []byte
+	err error
+}
+
+func newPacketConn(c net.Conn) *packetConn {
+	return &packetConn{readBufferedConn: newReadBufferedConn(c)}
+}
+
+func (c *packetConn) Lock() { c.mu.Lock() }
+
+func (c *packetConn) Unlock() {
+	if len(c.buf) > 0 && c.err == nil {
+		_, c.err = c.Conn.Write(c.buf)
+	}
+	if cap(c.buf) > 1<<20 {
+		c.buf = nil // do not keep a huge payload's buffer for the life of the session
+	} else {
+		c.buf = c.buf[:0]
+	}
+	c.mu.Unlock()
+}
+
+// Write must be called with the lock held; paho.golang writes every packet that way.
+func (c *packetConn) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if len(p) < 64<<10 {
+		c.buf = append(c.buf, p...)
+		return len(p), nil
+	}
+	// A large payload goes out as it is rather than being copied into the buffer.
+	if len(c.buf) > 0 {
+		if _, c.err = c.Conn.Write(c.buf); c.err != nil {
+			return 0, c.err
+		}
+		c.buf = c.buf[:0]
+	}
+	var n int
+	n, c.err = c.Conn.Write(p)
+	return n, c.err
+}

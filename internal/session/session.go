@@ -1,0 +1,120 @@
+// Package session is the one MQTT client connection the commands speak to. It has two adapters, MQTT 3.1
+// and 3.1.1 on github.com/eclipse/paho.mqtt.golang and MQTT 5 on github.com/eclipse/paho.golang; the
+// commands never see either library.
+package session
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"mqtt/internal/message"
+	"mqtt/internal/transport"
+)
+
+// Protocol versions as they appear in CONNECT.
+const (
+	V31  byte = 3
+	V311 byte = 4
+	V5   byte = 5
+)
+
+// Will is the last-will message.
+type Will struct {
+	Topic   string
+	Payload []byte
+	QoS     byte
+	Retain  bool
+	Props   *message.Properties
+}
+
+// Options configure a session. The commands build them from flags; nothing here knows about flags.
+type Options struct {
+	Version      byte
+	Dial         transport.Dialer
+	ClientID     string
+	CleanSession bool
+	KeepAlive    time.Duration
+	Username     *string
+	Password     *string
+	Will         *Will
+	// ConnectProps are the v5 CONNECT properties (session expiry from -x included).
+	ConnectProps *message.Properties
+	// MaxInflight bounds QoS 1 and 2 publishes awaiting acknowledgement. Zero means the default.
+	MaxInflight int
+	// Debug receives a line per packet sent and received (mosquitto's -d); nil for none.
+	Debug io.Writer
+	// OnMessage is called for every PUBLISH received, in order, on the session's reader. It must not block
+	// for long: a slow handler stalls the connection, as in the libraries underneath.
+	OnMessage func(*message.Message)
+}
+
+// DefaultMaxInflight is the window of unacknowledged QoS 1/2 publishes when Options.MaxInflight is zero.
+const DefaultMaxInflight = 1000
+
+// Subscription is one filter of a SUBSCRIBE.
+type Subscription struct {
+	Filter            string
+	QoS               byte
+	NoLocal           bool
+	RetainAsPublished bool
+	RetainHandling    byte
+}
+
+// DeliveryReport counts the QoS 1/2 publishes of a session.
+type DeliveryReport struct {
+	Sent  int // handed to the connection
+	Acked int // acknowledged by the broker with success
+	// Refused are acknowledged with a v5 failure reason code.
+	Refused int
+	// LastReason is the reason of the last refusal, for the error message.
+	LastReason string
+}
+
+// Unacked is how many were sent and not acknowledged with success.
+func (r DeliveryReport) Unacked() int { return r.Sent - r.Acked }
+
+// Session is a connected MQTT client.
+type Session interface {
+	// Publish sends m. QoS 0 returns once written; QoS 1 and 2 return once in flight, blocking while the
+	// window of MaxInflight unacknowledged publishes is full. Their outcome is counted by Drain.
+	Publish(ctx context.Context, m *message.Message) error
+	// Drain waits until every QoS 1/2 publish so far is acknowledged, the connection is lost or ctx ends.
+	Drain(ctx context.Context) DeliveryReport
+	// Subscribe sends one SUBSCRIBE with all subs and returns the granted QoS (or v5 reason code) of each.
+	Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error)
+	// Unsubscribe sends one UNSUBSCRIBE.
+	Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error
+	// Disconnect sends DISCONNECT (with v5 props) and closes the connection.
+	Disconnect(ctx context.Context, props *message.Properties) error
+	// Done is closed when the connection is lost or closed.
+	Done() <-chan struct{}
+	// Err says why the connection was lost; nil after a clean Disconnect.
+	Err() error
+	// Server describes the CONNACK.
+	Server() ServerInfo
+}
+
+// ServerInfo is what the broker said in its CONNACK.
+type ServerInfo struct {
+	SessionPresent bool
+	// Props is nil on MQTT 3.1 and 3.1.1.
+	Props *message.Properties
+	// ClientID is the id in use: the one sent, or the broker's assigned one.
+	ClientID string
+}
+
+// ConnectError is a CONNACK that refused the connection.
+type ConnectError struct {
+	Version byte
+	Code    byte
+	Reason  string // v5 reason string, if any
+}
+
+func (e *ConnectError) Error() string {
+	s := ConnackText(e.Version, e.Code)
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
+}

@@ -1,0 +1,42 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+)
+
+// Connect dials the broker and completes the MQTT handshake. A refused CONNACK is a *ConnectError.
+func Connect(ctx context.Context, opts Options) (Session, error) {
+	conn, err := opts.Dial.Dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Debug != nil {
+		conn = newTraceConn(conn, opts.Debug, opts.ClientID)
+	}
+	if opts.Version == V5 {
+		s, err := dialV5(ctx, opts, conn)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	s, err := dialV3(ctx, opts, conn)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// RandomClientID makes an id the way libmosquitto does ("mosq-" and 18 letters and digits), so brokers
+// and their ACLs see what they saw from the mosquitto clients.
+func RandomClientID() string {
+	const alnum = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alnum[int(b[i]&0x7f)%len(alnum)]
+	}
+	return fmt.Sprintf("mosq-%s", b)
+}

@@ -1,0 +1,187 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	pahov3 "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	"mqtt/internal/message"
+)
+
+// v3 is the MQTT 3.1 and 3.1.1 adapter over paho.mqtt.golang.
+type v3 struct {
+	c      pahov3.Client
+	server ServerInfo
+	window *window
+	tokens chan pahov3.Token
+	// last is the most recent QoS 0 publish: the library sends DISCONNECT ahead of queued publishes, so
+	// Drain waits for it to be written first.
+	last pahov3.Token
+	life lifetime
+}
+
+func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
+	s := &v3{}
+	s.life.init()
+	o := pahov3.NewClientOptions()
+	// The broker URL is only a label: the connection is already open and handed over below.
+	o.AddBroker("tcp://" + net.JoinHostPort(opts.Dial.Host, fmt.Sprint(opts.Dial.Port)))
+	used := false
+	o.SetCustomOpenConnectionFn(func(*url.URL, pahov3.ClientOptions) (net.Conn, error) {
+		if used {
+			return nil, errors.New("reconnecting is not supported by this session")
+		}
+		used = true
+		return newReadBufferedConn(conn), nil
+	})
+	o.SetProtocolVersion(uint(opts.Version))
+	o.SetClientID(opts.ClientID)
+	o.SetCleanSession(opts.CleanSession)
+	o.SetKeepAlive(opts.KeepAlive)
+	o.SetAutoReconnect(false)
+	o.SetConnectRetry(false)
+	o.SetOrderMatters(true)
+	// paho applies this as a write deadline on CONNECT; the caller's context bounds the wait instead.
+	o.SetConnectTimeout(time.Hour)
+	o.SetWriteTimeout(0)
+	if opts.Username != nil {
+		o.SetUsername(*opts.Username)
+	}
+	if opts.Password != nil {
+		o.SetPassword(*opts.Password)
+	}
+	if w := opts.Will; w != nil {
+		o.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retain)
+	}
+	o.SetDefaultPublishHandler(func(_ pahov3.Client, m pahov3.Message) {
+		if opts.OnMessage != nil {
+			opts.OnMessage(&message.Message{
+				Topic: m.Topic(), Payload: m.Payload(), QoS: m.Qos(), Retain: m.Retained(),
+				Dup: m.Duplicate(), MID: m.MessageID(), Received: time.Now(),
+			})
+		}
+	})
+	o.SetConnectionLostHandler(func(_ pahov3.Client, err error) { s.life.lost(err) })
+	s.c = pahov3.NewClient(o)
+
+	tok := s.c.Connect()
+	if err := waitToken(ctx, tok, s.life.done); err != nil {
+		ct := tok.(*pahov3.ConnectToken)
+		if rc := ct.ReturnCode(); rc != packets.Accepted && rc < packets.ErrNetworkError {
+			return nil, &ConnectError{Version: opts.Version, Code: rc}
+		}
+		s.c.Disconnect(0)
+		return nil, fmt.Errorf("waiting for CONNACK: %w", err)
+	}
+	s.server = ServerInfo{SessionPresent: tok.(*pahov3.ConnectToken).SessionPresent(), ClientID: opts.ClientID}
+	size := opts.MaxInflight
+	if size <= 0 {
+		size = DefaultMaxInflight
+	}
+	s.window = newWindow(size)
+	s.tokens = make(chan pahov3.Token, size)
+	go s.countAcks()
+	return s, nil
+}
+
+// waitToken waits on a paho token without token.Wait, which can hang (paho.mqtt.golang#613).
+func waitToken(ctx context.Context, t pahov3.Token, done <-chan struct{}) error {
+	select {
+	case <-t.Done():
+		return t.Error()
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-done:
+		select {
+		case <-t.Done():
+			return t.Error()
+		default:
+			return errConnectionLost
+		}
+	}
+}
+
+// countAcks settles publishes in the order they were sent; QoS 1 acknowledgements arrive in that order,
+// so waiting on the oldest first costs nothing.
+func (s *v3) countAcks() {
+	defer s.window.finish()
+	for t := range s.tokens {
+		select {
+		case <-t.Done():
+		case <-s.life.done:
+			select {
+			case <-t.Done():
+			default:
+				s.window.settle(settleLost, "")
+				continue
+			}
+		}
+		if t.Error() != nil {
+			s.window.settle(settleLost, "")
+		} else {
+			s.window.settle(settleAcked, "")
+		}
+	}
+}
+
+func (s *v3) Publish(ctx context.Context, m *message.Message) error {
+	if m.QoS == 0 {
+		s.last = s.c.Publish(m.Topic, 0, m.Retain, m.Payload)
+		select {
+		case <-s.life.done:
+			return s.life.wrap(errConnectionLost)
+		default:
+			return nil
+		}
+	}
+	if err := s.window.acquire(ctx, s.life.done); err != nil {
+		return s.life.wrap(err)
+	}
+	s.tokens <- s.c.Publish(m.Topic, m.QoS, m.Retain, m.Payload)
+	return nil
+}
+
+func (s *v3) Drain(ctx context.Context) DeliveryReport {
+	if s.last != nil {
+		_ = waitToken(ctx, s.last, s.life.done)
+	}
+	return s.window.drain(ctx, s.life.done)
+}
+
+// Subscribe sends one SUBSCRIBE per filter, in order: paho's SubscribeMultiple takes a map and would
+// shuffle them, and the order decides the order retained messages arrive in.
+func (s *v3) Subscribe(ctx context.Context, subs []Subscription, _ *message.Properties) ([]byte, error) {
+	granted := make([]byte, 0, len(subs))
+	for _, sub := range subs {
+		t := s.c.Subscribe(sub.Filter, sub.QoS, nil)
+		if err := waitToken(ctx, t, s.life.done); err != nil {
+			return granted, s.life.wrap(err)
+		}
+		for _, q := range t.(*pahov3.SubscribeToken).Result() {
+			granted = append(granted, q)
+		}
+	}
+	return granted, nil
+}
+
+func (s *v3) Unsubscribe(ctx context.Context, filters []string, _ *message.Properties) error {
+	return s.life.wrap(waitToken(ctx, s.c.Unsubscribe(filters...), s.life.done))
+}
+
+func (s *v3) Disconnect(ctx context.Context, _ *message.Properties) error {
+	s.life.closing()
+	close(s.tokens)
+	s.c.Disconnect(250)
+	s.life.lost(nil)
+	return nil
+}
+
+func (s *v3) Done() <-chan struct{} { return s.life.done }
+func (s *v3) Err() error            { return s.life.error() }
+func (s *v3) Server() ServerInfo    { return s.server }

@@ -1,0 +1,346 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/eclipse/paho.golang/packets"
+	"github.com/eclipse/paho.golang/paho"
+	"github.com/eclipse/paho.golang/paho/session"
+	"github.com/eclipse/paho.golang/paho/session/state"
+
+	"mqtt/internal/message"
+)
+
+// v5 is the MQTT 5 adapter over paho.golang.
+type v5 struct {
+	c      *paho.Client
+	opts   Options
+	server ServerInfo
+	window *window
+	life   lifetime
+}
+
+// ackSession wraps paho's session state so that the acknowledgement of every QoS 1/2 PUBLISH arrives on
+// one channel: paho's asynchronous publish has no other way to report the outcome, and one goroutine per
+// message would cost more than the publish itself.
+type ackSession struct {
+	*state.State
+	acks chan packets.ControlPacket
+}
+
+func (s *ackSession) AddToSession(ctx context.Context, p session.Packet, resp chan<- packets.ControlPacket) error {
+	if p.Type() == packets.PUBLISH {
+		resp = s.acks
+	}
+	return s.State.AddToSession(ctx, p, resp)
+}
+
+func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
+	s := &v5{opts: opts}
+	s.life.init()
+	acks := make(chan packets.ControlPacket, 1<<16)
+	sess := &ackSession{State: state.NewInMemory(), acks: acks}
+	cfg := paho.ClientConfig{
+		Conn:          newPacketConn(conn),
+		Session:       sess,
+		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
+		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+			func(pr paho.PublishReceived) (bool, error) {
+				if opts.OnMessage != nil {
+					opts.OnMessage(fromPahoPublish(pr.Packet))
+				}
+				return true, nil
+			},
+		},
+		OnClientError: func(err error) { s.life.lost(err) },
+		OnServerDisconnect: func(d *paho.Disconnect) {
+			s.life.lost(disconnectError(d))
+		},
+	}
+	s.c = paho.NewClient(cfg)
+
+	cp := &paho.Connect{
+		ClientID:   opts.ClientID,
+		CleanStart: opts.CleanSession,
+		KeepAlive:  uint16(opts.KeepAlive / time.Second),
+	}
+	if opts.Username != nil {
+		cp.UsernameFlag, cp.Username = true, *opts.Username
+	}
+	if opts.Password != nil {
+		cp.PasswordFlag, cp.Password = true, []byte(*opts.Password)
+	}
+	if pp := toPacket(opts.ConnectProps); pp != nil {
+		cp.InitProperties(pp)
+		// paho turns an absent request-problem-information into an explicit 0, and mochi then strips user
+		// properties from what it delivers: only send 0 when the user asked for it.
+		cp.Properties.RequestProblemInfo = pp.RequestProblemInfo == nil || *pp.RequestProblemInfo != 0
+		cp.Properties.RequestResponseInfo = pp.RequestResponseInfo != nil && *pp.RequestResponseInfo != 0
+	}
+	if w := opts.Will; w != nil {
+		cp.WillMessage = &paho.WillMessage{Retain: w.Retain, QoS: w.QoS, Topic: w.Topic, Payload: w.Payload}
+		if wp := toPacket(w.Props); wp != nil {
+			cp.InitWillProperties(wp)
+		}
+	}
+	ca, err := s.c.Connect(ctx, cp)
+	if err != nil {
+		if ca != nil && ca.ReasonCode >= 0x80 {
+			ce := &ConnectError{Version: V5, Code: ca.ReasonCode}
+			if ca.Properties != nil {
+				ce.Reason = ca.Properties.ReasonString
+			}
+			return nil, ce
+		}
+		return nil, fmt.Errorf("waiting for CONNACK: %w", err)
+	}
+	s.server = ServerInfo{SessionPresent: ca.SessionPresent, ClientID: opts.ClientID}
+	if ca.Properties != nil {
+		s.server.Props = connackProps(ca.Properties)
+		if ca.Properties.AssignedClientID != "" {
+			s.server.ClientID = ca.Properties.AssignedClientID
+		}
+	}
+	limit := opts.MaxInflight
+	if limit <= 0 {
+		limit = DefaultMaxInflight
+	}
+	if ca.Properties != nil && ca.Properties.ReceiveMaximum != nil && int(*ca.Properties.ReceiveMaximum) < limit {
+		limit = int(*ca.Properties.ReceiveMaximum)
+	}
+	s.window = newWindow(limit)
+	go s.countAcks(acks)
+	return s, nil
+}
+
+// countAcks settles the window from paho's acknowledgements.
+func (s *v5) countAcks(acks <-chan packets.ControlPacket) {
+	defer s.window.finish()
+	for {
+		select {
+		case cp := <-acks:
+			s.settle(cp)
+		case <-s.life.done:
+			for { // what arrived before the end still counts
+				select {
+				case cp := <-acks:
+					s.settle(cp)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// settle counts one outcome; an empty packet means paho dropped the message from its session (the
+// connection was lost) and it will never be acknowledged.
+func (s *v5) settle(cp packets.ControlPacket) {
+	var code byte
+	switch p := cp.Content.(type) {
+	case *packets.Puback:
+		code = p.ReasonCode
+	case *packets.Pubcomp:
+		code = p.ReasonCode
+	case *packets.Pubrec: // paho passes a PUBREC on only when it carries a failure
+		code = p.ReasonCode
+		if code < 0x80 {
+			code = 0x80
+		}
+	default:
+		s.window.settle(settleLost, "")
+		return
+	}
+	if code >= 0x80 {
+		s.window.settle(settleRefused, ReasonText(code))
+		return
+	}
+	s.window.settle(settleAcked, "")
+}
+
+func (s *v5) Publish(ctx context.Context, m *message.Message) error {
+	p := &paho.Publish{QoS: m.QoS, Retain: m.Retain, Topic: m.Topic, Payload: m.Payload}
+	if m.Props != nil {
+		p.InitProperties(toPacket(m.Props))
+	}
+	if m.QoS == 0 {
+		_, err := s.c.PublishWithOptions(ctx, p, paho.PublishOptions{Method: paho.PublishMethod_AsyncSend})
+		return s.life.wrap(err)
+	}
+	if err := s.window.acquire(ctx, s.life.done); err != nil {
+		return s.life.wrap(err)
+	}
+	_, err := s.c.PublishWithOptions(ctx, p, paho.PublishOptions{Method: paho.PublishMethod_AsyncSend})
+	if err != nil && !errors.Is(err, paho.ErrNetworkErrorAfterStored) {
+		s.window.release()
+		return s.life.wrap(err)
+	}
+	return nil
+}
+
+func (s *v5) Drain(ctx context.Context) DeliveryReport { return s.window.drain(ctx, s.life.done) }
+
+func (s *v5) Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error) {
+	sp := &paho.Subscribe{}
+	for _, sub := range subs {
+		sp.Subscriptions = append(sp.Subscriptions, paho.SubscribeOptions{
+			Topic: sub.Filter, QoS: sub.QoS, NoLocal: sub.NoLocal,
+			RetainAsPublished: sub.RetainAsPublished, RetainHandling: sub.RetainHandling,
+		})
+	}
+	if pp := toPacket(props); pp != nil {
+		sp.InitProperties(pp)
+	}
+	sa, err := s.c.Subscribe(ctx, sp)
+	if sa != nil {
+		return sa.Reasons, nil // a refused filter is reported by its reason code, not as a failed SUBSCRIBE
+	}
+	return nil, s.life.wrap(err)
+}
+
+func (s *v5) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
+	u := &paho.Unsubscribe{Topics: filters}
+	if pp := toPacket(props); pp != nil {
+		u.Properties = &paho.UnsubscribeProperties{User: paho.UserPropertiesFromPacketUser(pp.User)}
+	}
+	_, err := s.c.Unsubscribe(ctx, u)
+	return s.life.wrap(err)
+}
+
+func (s *v5) Disconnect(ctx context.Context, props *message.Properties) error {
+	d := &paho.Disconnect{ReasonCode: 0}
+	if pp := toPacket(props); pp != nil {
+		d.Properties = &paho.DisconnectProperties{
+			SessionExpiryInterval: pp.SessionExpiryInterval,
+			ReasonString:          pp.ReasonString,
+			ServerReference:       pp.ServerReference,
+			User:                  paho.UserPropertiesFromPacketUser(pp.User),
+		}
+	}
+	s.life.closing()
+	err := s.c.Disconnect(d)
+	s.life.lost(nil)
+	return err
+}
+
+func (s *v5) Done() <-chan struct{} { return s.life.done }
+func (s *v5) Err() error            { return s.life.error() }
+func (s *v5) Server() ServerInfo    { return s.server }
+
+func fromPahoPublish(p *paho.Publish) *message.Message {
+	m := &message.Message{
+		Topic: p.Topic, Payload: p.Payload, QoS: p.QoS, Retain: p.Retain, Dup: p.Duplicate(),
+		MID: p.PacketID, Received: time.Now(),
+	}
+	if pp := p.Properties; pp != nil {
+		mp := &message.Properties{
+			PayloadFormat: pp.PayloadFormat, MessageExpiry: pp.MessageExpiry, ContentType: pp.ContentType,
+			ResponseTopic: pp.ResponseTopic, CorrelationData: pp.CorrelationData, TopicAlias: pp.TopicAlias,
+		}
+		if pp.SubscriptionIdentifier != nil {
+			mp.SubscriptionIDs = []int{*pp.SubscriptionIdentifier}
+		}
+		for _, u := range pp.User {
+			mp.User = append(mp.User, message.UserProperty{Key: u.Key, Value: u.Value})
+		}
+		m.Props = mp
+	}
+	return m
+}
+
+func connackProps(p *paho.ConnackProperties) *message.Properties {
+	b := func(v bool) *byte {
+		x := byte(0)
+		if v {
+			x = 1
+		}
+		return &x
+	}
+	mp := &message.Properties{
+		SessionExpiry: p.SessionExpiryInterval, AuthData: p.AuthData, AuthMethod: p.AuthMethod,
+		ResponseInfo: p.ResponseInfo, ServerReference: p.ServerReference, ReasonString: p.ReasonString,
+		AssignedClientID: p.AssignedClientID, MaximumPacketSize: p.MaximumPacketSize,
+		ReceiveMaximum: p.ReceiveMaximum, TopicAliasMaximum: p.TopicAliasMaximum,
+		ServerKeepAlive: p.ServerKeepAlive, MaximumQoS: p.MaximumQoS,
+		WildcardSubAvailable: b(p.WildcardSubAvailable), SubIDAvailable: b(p.SubIDAvailable),
+		SharedSubAvailable: b(p.SharedSubAvailable), RetainAvailable: b(p.RetainAvailable),
+	}
+	for _, u := range p.User {
+		mp.User = append(mp.User, message.UserProperty{Key: u.Key, Value: u.Value})
+	}
+	return mp
+}
+
+// DisconnectError is a DISCONNECT sent by the server.
+type DisconnectError struct {
+	Code   byte
+	Reason string
+}
+
+func (e *DisconnectError) Error() string {
+	s := "the broker disconnected: " + ReasonText(e.Code)
+	if e.Reason != "" {
+		s += " (" + e.Reason + ")"
+	}
+	return s
+}
+
+func disconnectError(d *paho.Disconnect) error {
+	e := &DisconnectError{Code: d.ReasonCode}
+	if d.Properties != nil {
+		e.Reason = d.Properties.ReasonString
+	}
+	return e
+}
+
+// lifetime records how a connection ended, once.
+type lifetime struct {
+	once   sync.Once
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+	byUser bool
+}
+
+func (l *lifetime) init() { l.done = make(chan struct{}) }
+
+func (l *lifetime) closing() {
+	l.mu.Lock()
+	l.byUser = true
+	l.mu.Unlock()
+}
+
+func (l *lifetime) lost(err error) {
+	l.mu.Lock()
+	if l.err == nil && !l.byUser {
+		l.err = err
+	}
+	l.mu.Unlock()
+	l.once.Do(func() { close(l.done) })
+}
+
+func (l *lifetime) error() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// wrap prefers the reason the connection was lost over the error of the call that noticed it.
+func (l *lifetime) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	select {
+	case <-l.done:
+		if e := l.error(); e != nil {
+			return e
+		}
+	default:
+	}
+	return err
+}
