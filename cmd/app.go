@@ -1,0 +1,142 @@
+// Package cmd is mqtt's command line: flags become options, and each command's run function does the
+// work over injected streams. No protocol code lives here.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"mqtt/internal/iostreams"
+)
+
+// Version is set at build time with -ldflags "-X mqtt/cmd.Version=...".
+var Version = "dev"
+
+// Run is main: it runs the command line args over the process's streams and returns the exit code.
+func Run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return RunWith(ctx, args, iostreams.System())
+}
+
+// RunWith runs args (args[0] is the program name) over the given streams.
+func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
+	app := newApp(io)
+	prog := "mqtt"
+	if len(args) > 1 {
+		prog = "mqtt " + args[1]
+	}
+	joined, perr := joinPropertyArgs(args)
+	if perr != nil {
+		return report(io, prog, perr)
+	}
+	return report(io, prog, app.RunContext(ctx, joined))
+}
+
+func newApp(io *iostreams.IOStreams) *cli.App {
+	// urfave/cli makes -h help and -v version; mosquitto's -h is the host and mosquitto_sub's -v is verbose.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	app := &cli.App{
+		Name:                      "mqtt",
+		Usage:                     "publish, subscribe and request/response over MQTT 3.1, 3.1.1 and 5",
+		Version:                   Version,
+		Reader:                    io.In,
+		Writer:                    io.Out,
+		ErrWriter:                 io.ErrOut,
+		DisableSliceFlagSeparator: true, // a topic may contain a comma
+		ExitErrHandler:            func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return flagError(err)
+		},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io)},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	return app
+}
+
+// flagError rewords the flag package's errors as mosquitto's.
+func flagError(err error) error {
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usageErr(errUnknownOption, f)
+	}
+	if f, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageErr(errMissingArg, f, argNoun(f))
+	}
+	return usageErr(errProperty, msg)
+}
+
+// exitError ends a run with a code other than 1, after printing its message (if any).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func report(io *iostreams.IOStreams, prog string, err error) int {
+	if err == nil {
+		return 0
+	}
+	var p *problem
+	if errors.As(err, &p) {
+		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		if p.usage {
+			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
+		}
+		return 1
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		if e.msg != "" {
+			fmt.Fprintln(io.ErrOut, e.msg)
+		}
+		return e.code
+	}
+	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	return 1
+}
+
+func argNoun(flag string) string {
+	switch strings.TrimLeft(flag, "-") {
+	case "t", "topic", "will-topic", "e", "T", "U", "filter-out", "unsubscribe":
+		return "topic"
+	case "m", "message", "will-payload":
+		return "message"
+	case "f", "file", "cafile", "cert", "key":
+		return "file"
+	case "h", "host":
+		return "host"
+	case "p", "port":
+		return "port"
+	case "q", "qos", "will-qos":
+		return "QoS"
+	case "i", "id":
+		return "id"
+	case "u", "username":
+		return "username"
+	case "P", "pw":
+		return "password"
+	case "k", "keepalive":
+		return "keepalive"
+	case "V", "protocol-version":
+		return "protocol version"
+	case "F", "format":
+		return "format"
+	case "L", "url":
+		return "URL"
+	}
+	return "value"
+}
+
+func pid() int { return os.Getpid() }

@@ -1,0 +1,312 @@
+package cmd
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"mqtt/internal/brokerurl"
+	"mqtt/internal/property"
+	"mqtt/internal/session"
+	"mqtt/internal/topic"
+	"mqtt/internal/transport"
+)
+
+// connFlags are the connection options every command shares, spelled as in the mosquitto man pages.
+// Numbers are read as strings so that a bad value gets mosquitto's message rather than Go's.
+func connFlags(defaultVersion string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "host", Aliases: []string{"h"}, Value: "localhost", Usage: "broker host"},
+		&cli.StringFlag{Name: "port", Aliases: []string{"p"}, Usage: "broker port (default 1883, 8883 with TLS)"},
+		&cli.StringFlag{Name: "url", Aliases: []string{"L"}, Usage: "mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic"},
+		&cli.StringFlag{Name: "unix", Usage: "connect through the unix socket `PATH`"},
+		&cli.BoolFlag{Name: "ws", Usage: "use MQTT over WebSocket (wss with TLS)"},
+		&cli.StringFlag{Name: "ws-path", Value: "/mqtt", Usage: "WebSocket request path"},
+		&cli.StringFlag{Name: "A", Usage: "bind the outgoing connection to the local `ADDRESS`"},
+		&cli.BoolFlag{Name: "nodelay", Usage: "disable Nagle's algorithm"},
+		&cli.StringFlag{Name: "id", Aliases: []string{"i"}, Usage: "client id (default: random)"},
+		&cli.StringFlag{Name: "id-prefix", Aliases: []string{"I"}, Usage: "client id prefix; the process id is appended"},
+		&cli.StringFlag{Name: "keepalive", Aliases: []string{"k"}, Value: "60", Usage: "keep-alive in seconds"},
+		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name"},
+		&cli.StringFlag{Name: "pw", Aliases: []string{"P"}, Usage: "password"},
+		&cli.BoolFlag{Name: "disable-clean-session", Aliases: []string{"c"}, Usage: "keep the session when disconnected (needs -i)"},
+		&cli.StringFlag{Name: "session-expiry-interval", Aliases: []string{"x"}, Usage: "v5 session expiry in seconds, -1 for never"},
+		&cli.StringFlag{Name: "protocol-version", Aliases: []string{"V"}, Value: defaultVersion, Usage: "MQTT version: 31, 311 or 5"},
+		&cli.StringFlag{Name: "will-topic", Usage: "topic of the last-will message"},
+		&cli.StringFlag{Name: "will-payload", Usage: "payload of the last-will message"},
+		&cli.StringFlag{Name: "will-qos", Value: "0", Usage: "QoS of the last-will message"},
+		&cli.BoolFlag{Name: "will-retain", Usage: "retain the last-will message"},
+		&cli.StringFlag{Name: "cafile", Usage: "CA certificates (PEM) to verify the broker; turns TLS on"},
+		&cli.StringFlag{Name: "capath", Usage: "directory of CA certificates (PEM); turns TLS on"},
+		&cli.StringFlag{Name: "cert", Usage: "client certificate (PEM)"},
+		&cli.StringFlag{Name: "key", Usage: "client private key (PEM)"},
+		&cli.BoolFlag{Name: "insecure", Usage: "do not check that the broker's certificate names the host"},
+		&cli.StringFlag{Name: "tls-version", Usage: "tlsv1.3, tlsv1.2 or tlsv1.1"},
+		&cli.StringFlag{Name: "tls-alpn", Usage: "TLS ALPN protocol"},
+		&cli.BoolFlag{Name: "tls-use-os-certs", Usage: "verify the broker with the system's CA certificates; turns TLS on"},
+		&cli.StringFlag{Name: "proxy", Usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]"},
+		&cli.StringSliceFlag{Name: "property", Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
+		&cli.BoolFlag{Name: "debug", Aliases: []string{"d"}, Usage: "print every packet sent and received to stderr"},
+		&cli.BoolFlag{Name: "quiet", Usage: "print no error messages"},
+		&cli.StringFlag{Name: "ciphers", Usage: "not supported (OpenSSL cipher lists)", Hidden: false},
+		&cli.StringFlag{Name: "psk", Usage: "not supported (Go's TLS has no PSK)"},
+		&cli.StringFlag{Name: "psk-identity", Usage: "not supported (Go's TLS has no PSK)"},
+		&cli.StringFlag{Name: "tls-engine", Usage: "not supported (OpenSSL engines)"},
+		&cli.StringFlag{Name: "keyform", Usage: "pem (engine is not supported)"},
+		&cli.StringFlag{Name: "tls-engine-kpass-sha1", Usage: "not supported (OpenSSL engines)"},
+	}
+}
+
+// connOptions are the connection flags after parsing, before they become session options.
+type connOptions struct {
+	Session session.Options
+	Props   property.Set
+	// URLTopic is the topic part of -L, which the command treats as a -t.
+	URLTopic *string
+	Quiet    bool
+	Debug    bool
+}
+
+// propSep joins the words of one -D into one flag value; a NUL cannot occur in a command-line argument.
+const propSep = "\x00"
+
+// joinPropertyArgs turns `-D publish user-property k v` into one argument, since a flag parser takes one
+// value per flag while mosquitto's -D takes three or four.
+func joinPropertyArgs(args []string) ([]string, *problem) {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...), nil
+		}
+		if a != "-D" && a != "--property" {
+			out = append(out, a)
+			continue
+		}
+		n := 3
+		if i+2 < len(args) && property.Arity(args[i+2]) == 2 {
+			n = 4
+		}
+		if i+n >= len(args) {
+			return nil, usageErr(errMissingArg, a, "property")
+		}
+		out = append(out, a, strings.Join(args[i+1:i+1+n], propSep))
+		i += n
+	}
+	return out, nil
+}
+
+func parseConn(c *cli.Context) (*connOptions, error) {
+	o := &connOptions{Quiet: c.Bool("quiet"), Debug: c.Bool("debug")}
+	s := &o.Session
+	for _, name := range []string{"psk", "psk-identity", "tls-engine", "tls-engine-kpass-sha1", "ciphers"} {
+		if c.IsSet(name) {
+			return nil, usageErr(errNotSupported, "--"+name, notSupportedWhy[name])
+		}
+	}
+	if c.IsSet("keyform") && strings.ToLower(c.String("keyform")) != "pem" {
+		return nil, usageErr(errNotSupported, "--keyform "+c.String("keyform"), notSupportedWhy["tls-engine"])
+	}
+
+	switch c.String("protocol-version") {
+	case "31", "mqttv31":
+		s.Version = session.V31
+	case "311", "mqttv311":
+		s.Version = session.V311
+	case "5", "mqttv5":
+		s.Version = session.V5
+	default:
+		return nil, usageErr(errVersion, c.String("protocol-version"))
+	}
+
+	d := &s.Dial
+	d.Scheme, d.Host = transport.TCP, c.String("host")
+	d.BindAddress, d.NoDelay, d.Proxy = c.String("A"), c.Bool("nodelay"), c.String("proxy")
+	d.Path = c.String("ws-path")
+	d.Timeout = 30 * time.Second
+	tlsOpts := transport.TLSOptions{
+		CAFile: c.String("cafile"), CAPath: c.String("capath"), CertFile: c.String("cert"), KeyFile: c.String("key"),
+		UseOSCerts: c.Bool("tls-use-os-certs"), Insecure: c.Bool("insecure"), Version: c.String("tls-version"),
+	}
+	if a := c.String("tls-alpn"); a != "" {
+		tlsOpts.ALPN = []string{a}
+	}
+	useTLS := tlsOpts.CAFile != "" || tlsOpts.CAPath != "" || tlsOpts.UseOSCerts
+	useWS := c.Bool("ws")
+	if (tlsOpts.CertFile == "") != (tlsOpts.KeyFile == "") {
+		return nil, usageErr(errCertKey)
+	}
+	switch tlsOpts.Version {
+	case "", "tlsv1.3", "tlsv1.2", "tlsv1.1":
+	default:
+		return nil, usageErr(errTLSVersion, tlsOpts.Version)
+	}
+	if u := c.String("username"); c.IsSet("username") {
+		s.Username = &u
+	}
+	if p := c.String("pw"); c.IsSet("pw") {
+		s.Password = &p
+	}
+
+	port := 0
+	if c.IsSet("url") {
+		u, err := brokerurl.Parse(c.String("url"))
+		switch err {
+		case nil:
+		case brokerurl.ErrScheme:
+			return nil, usageErr(errURLScheme, c.String("url"))
+		case brokerurl.ErrNoTopic:
+			return nil, usageErr(errURLTopic)
+		default:
+			return nil, usageErr(errURLPort, c.String("url"))
+		}
+		d.Host, port, o.URLTopic = u.Host, u.Port, &u.Topic
+		if port == 0 {
+			port = brokerurl.DefaultPort(u.Scheme)
+		}
+		if u.Username != nil {
+			s.Username, s.Password = u.Username, u.Password
+		}
+		useTLS = useTLS || u.Scheme == "mqtts" || u.Scheme == "wss"
+		tlsOpts.UseOSCerts = tlsOpts.UseOSCerts || (u.Scheme == "mqtts" || u.Scheme == "wss") && tlsOpts.CAFile == "" && tlsOpts.CAPath == ""
+		useWS = useWS || u.Scheme == "ws" || u.Scheme == "wss"
+	}
+	if c.IsSet("port") {
+		p, err := strconv.Atoi(c.String("port"))
+		if err != nil || p < 1 || p > 65535 {
+			return nil, usageErr(errPort, c.String("port"))
+		}
+		port = p
+	}
+	if port == 0 {
+		port = 1883
+		if useTLS {
+			port = 8883
+		}
+	}
+	d.Port = port
+	switch {
+	case c.IsSet("unix"):
+		d.Scheme, d.UnixPath = transport.Unix, c.String("unix")
+	case useWS && useTLS:
+		d.Scheme = transport.WSS
+	case useWS:
+		d.Scheme = transport.WS
+	case useTLS:
+		d.Scheme = transport.TLS
+	}
+	if useTLS {
+		tlsOpts.ServerName = d.Host
+		cfg, err := transport.TLSConfig(tlsOpts)
+		if err != nil {
+			return nil, err
+		}
+		d.TLS = cfg
+	}
+
+	ka, err := strconv.Atoi(c.String("keepalive"))
+	if err != nil || ka < 0 || ka > 65535 || ka > 0 && ka < 5 {
+		return nil, usageErr(errKeepAlive, c.String("keepalive"))
+	}
+	s.KeepAlive = time.Duration(ka) * time.Second
+
+	if c.IsSet("id") && c.IsSet("id-prefix") {
+		return nil, usageErr(errIDAndPrefix)
+	}
+	switch {
+	case c.IsSet("id"):
+		if c.String("id") == "" {
+			return nil, usageErr(errEmptyID)
+		}
+		s.ClientID = c.String("id")
+	case c.IsSet("id-prefix"):
+		s.ClientID = c.String("id-prefix") + strconv.Itoa(pid())
+	default:
+		s.ClientID = session.RandomClientID()
+	}
+	s.CleanSession = !c.Bool("disable-clean-session")
+	if !s.CleanSession && !c.IsSet("id") {
+		return nil, usageErr(errCleanSessionID)
+	}
+
+	given := c.StringSlice("property")
+	for _, p := range given {
+		words := strings.Split(p, propSep)
+		if err := o.Props.Add(words[0], words[1], words[2:]...); err != nil {
+			return nil, usageErr(errProperty, err.Error())
+		}
+	}
+	if c.IsSet("session-expiry-interval") {
+		x := c.String("session-expiry-interval")
+		v, err := strconv.ParseInt(x, 10, 64)
+		if x == "∞" {
+			v, err = -1, nil
+		}
+		if err != nil || v < -1 || v > 4294967295 {
+			return nil, usageErr(errSessionExpiry, x)
+		}
+		if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(v)), 10)); err != nil {
+			return nil, usageErr(errProperty, err.Error())
+		}
+	}
+	if err := o.Props.Check(); err != nil {
+		return nil, usageErr(errProperty, err.Error())
+	}
+	// As in mosquitto, properties imply MQTT 5 unless a version is named.
+	if len(given) > 0 && !c.IsSet("protocol-version") {
+		s.Version = session.V5
+	}
+	if (len(given) > 0 || c.IsSet("session-expiry-interval")) && s.Version != session.V5 {
+		return nil, usageErr(errPropertyV5)
+	}
+	s.ConnectProps = o.Props.Connect
+
+	if err := parseWill(c, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func parseWill(c *cli.Context, o *connOptions) error {
+	wt := c.String("will-topic")
+	if !c.IsSet("will-topic") {
+		if c.IsSet("will-payload") {
+			return usageErr(errWillPayloadNoTopic)
+		}
+		if c.Bool("will-retain") {
+			return usageErr(errWillRetainNoTopic)
+		}
+		return nil
+	}
+	if topic.ValidatePublish(wt) != nil {
+		return usageErr(errWillTopic, wt)
+	}
+	q, err := strconv.Atoi(c.String("will-qos"))
+	if err != nil || q < 0 || q > 2 {
+		return usageErr(errWillQoS, c.String("will-qos"))
+	}
+	o.Session.Will = &session.Will{
+		Topic: wt, Payload: []byte(c.String("will-payload")), QoS: byte(q), Retain: c.Bool("will-retain"),
+		Props: o.Props.Will,
+	}
+	return nil
+}
+
+var notSupportedWhy = map[string]string{
+	"psk":                   "Go's TLS has no pre-shared keys",
+	"psk-identity":          "Go's TLS has no pre-shared keys",
+	"tls-engine":            "OpenSSL engines do not exist in Go's TLS",
+	"tls-engine-kpass-sha1": "OpenSSL engines do not exist in Go's TLS",
+	"ciphers":               "it takes an OpenSSL cipher list, which Go's TLS cannot use; Go picks secure suites itself",
+}
+
+// parseQoS reads a -q value.
+func parseQoS(s string) (byte, *problem) {
+	q, err := strconv.Atoi(s)
+	if err != nil || q < 0 || q > 2 {
+		return 0, usageErr(errQoS, s)
+	}
+	return byte(q), nil
+}

@@ -1,0 +1,193 @@
+package cmd
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"mqtt/format"
+	"mqtt/internal/iostreams"
+	"mqtt/internal/message"
+	"mqtt/internal/session"
+	"mqtt/internal/topic"
+)
+
+// rrOptions are `mqtt rr`'s flags after parsing.
+type rrOptions struct {
+	pub           *pubOptions
+	ResponseTopic string
+	Format        format.Options
+	Correlate     bool
+	Timeout       time.Duration
+}
+
+func rrCommand(streams *iostreams.IOStreams) *cli.Command {
+	flags := append(connFlags("5"), outputFlags()...)
+	flags = append(flags,
+		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic to send the request to"},
+		&cli.StringFlag{Name: "response-topic", Aliases: []string{"e"}, Usage: "topic the reply comes back on"},
+		&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "send `MESSAGE` as the request"},
+		&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "send the contents of `FILE` as the request"},
+		&cli.BoolFlag{Name: "stdin-file", Aliases: []string{"s"}, Usage: "send all of stdin as the request"},
+		&cli.BoolFlag{Name: "null-message", Aliases: []string{"n"}, Usage: "send a zero-length request"},
+		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of request and subscription"},
+		&cli.BoolFlag{Name: "retain", Aliases: []string{"r"}, Usage: "retain the request"},
+		&cli.BoolFlag{Name: "correlate", Usage: "v5: send random correlation data and ignore replies that do not echo it"},
+	)
+	return &cli.Command{
+		Name:      "rr",
+		Usage:     "send a request and print the reply (mosquitto_rr)",
+		UsageText: "mqtt rr [-h host] [-p port] -t topic -e response-topic {-m message | -f file | -s | -n} [options]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			opts, err := parseRR(c)
+			if err != nil {
+				return err
+			}
+			return quiet(opts.pub.conn, runRR(c.Context, opts, streams))
+		},
+	}
+}
+
+func parseRR(c *cli.Context) (*rrOptions, error) {
+	if c.Args().Present() {
+		return nil, usageErr(errExtraArg, c.Args().First())
+	}
+	conn, err := parseConn(c)
+	if err != nil {
+		return nil, err
+	}
+	p := &pubOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), Repeat: 1}
+	modes := 0
+	for _, m := range []struct {
+		mode pubMode
+		on   bool
+	}{{modeMessage, c.IsSet("message")}, {modeFile, c.IsSet("file")}, {modeStdin, c.Bool("stdin-file")}, {modeNull, c.Bool("null-message")}} {
+		if m.on {
+			p.Mode = m.mode
+			modes++
+		}
+	}
+	if modes > 1 {
+		return nil, usageErr(errPubOneMode)
+	}
+	p.Message, p.File = []byte(c.String("message")), c.String("file")
+	var perr *problem
+	if p.QoS, perr = parseQoS(c.String("qos")); perr != nil {
+		return nil, perr
+	}
+	if conn.URLTopic != nil && !c.IsSet("topic") {
+		p.Topic = *conn.URLTopic
+	}
+	o := &rrOptions{pub: p, ResponseTopic: c.String("response-topic"), Correlate: c.Bool("correlate")}
+	if p.Topic == "" || o.ResponseTopic == "" || p.Mode == modeNone {
+		return nil, usageErr(errRRTopics)
+	}
+	if topic.ValidatePublish(p.Topic) != nil {
+		return nil, usageErr(errPubTopic, p.Topic)
+	}
+	if topic.ValidatePublish(o.ResponseTopic) != nil {
+		return nil, usageErr(errRRResponseTopic, o.ResponseTopic)
+	}
+	if o.Correlate && conn.Session.Version != session.V5 {
+		return nil, usageErr(errRRCorrelate)
+	}
+	if o.Timeout, perr = parseTimeout(c); perr != nil {
+		return nil, perr
+	}
+	if o.Format, perr = parseFormat(c); perr != nil {
+		return nil, perr
+	}
+	return o, nil
+}
+
+func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) error {
+	f, err := format.New(o.Format)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(o.pub, streams)
+	if err != nil {
+		return err
+	}
+	deadline := deadlineOf(o.Timeout)
+	msgs := make(chan *message.Message, 16)
+	s, stop, err := connectReceiving(ctx, o.pub.conn, streams, msgs)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	sub := session.Subscription{Filter: o.ResponseTopic, QoS: o.pub.QoS}
+	if _, err := s.Subscribe(ctx, []session.Subscription{sub}, o.pub.conn.Props.Subscribe); err != nil {
+		return err
+	}
+	req := &message.Message{Topic: o.pub.Topic, Payload: body, QoS: o.pub.QoS, Retain: o.pub.Retain}
+	req.Props = o.pub.conn.Props.Publish.Clone()
+	var corr []byte
+	if o.pub.conn.Session.Version == session.V5 {
+		if req.Props == nil {
+			req.Props = &message.Properties{}
+		}
+		req.Props.ResponseTopic = o.ResponseTopic
+		if o.Correlate {
+			corr = make([]byte, 16)
+			_, _ = rand.Read(corr)
+			req.Props.CorrelationData = corr
+		}
+	}
+	if err := s.Publish(ctx, req); err != nil {
+		return err
+	}
+	for {
+		select {
+		case m := <-msgs:
+			if corr != nil && (m.Props == nil || !bytes.Equal(m.Props.CorrelationData, corr)) {
+				if o.pub.conn.Debug {
+					fmt.Fprintf(streams.ErrOut, "Ignoring a reply on %s without our correlation data\n", m.Topic)
+				}
+				continue
+			}
+			out := bufio.NewWriter(streams.Out)
+			b, _ := f.Append(nil, m)
+			_, _ = out.Write(b)
+			if r := s.Drain(ctx); r.Unacked() > 0 {
+				return &problem{id: errUnacked, args: []any{r.Unacked(), r.Sent, ""}}
+			}
+			return writeError(out.Flush())
+		case <-deadline:
+			return errTimeout
+		case <-s.Done():
+			return s.Err()
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// readBody reads the payload of a single message from -m, -f, -s or -n.
+func readBody(o *pubOptions, streams *iostreams.IOStreams) ([]byte, error) {
+	switch o.Mode {
+	case modeMessage:
+		return o.Message, nil
+	case modeFile:
+		b, err := os.ReadFile(o.File)
+		if err != nil {
+			return nil, &problem{id: errPubFile, args: []any{o.File, unwrapPath(err)}}
+		}
+		return b, nil
+	case modeStdin:
+		b, err := io.ReadAll(streams.In)
+		if err != nil {
+			return nil, fmt.Errorf("reading stdin: %w", err)
+		}
+		return b, nil
+	}
+	return nil, nil
+}

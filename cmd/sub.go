@@ -1,0 +1,291 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"mqtt/format"
+	"mqtt/internal/iostreams"
+	"mqtt/internal/message"
+	"mqtt/internal/session"
+	"mqtt/internal/topic"
+)
+
+// subOptions are `mqtt sub`'s flags after parsing.
+type subOptions struct {
+	conn               *connOptions
+	Topics             []string
+	FilterOut          []string
+	Unsubscribe        []string
+	QoS                byte
+	Count              int
+	Timeout            time.Duration
+	SkipRetained       bool
+	ExitAfterSubscribe bool
+	RemoveRetained     bool
+	RetainedOnly       bool
+	RetainAsPublished  bool
+	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
+	RandomFilter int
+	Format       format.Options
+}
+
+// outputFlags are the flags that say how a received message is printed; rr shares them.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print \"topic payload\""},
+		&cli.BoolFlag{Name: "N", Usage: "do not print a newline after each message"},
+		&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "print with a mosquitto_sub format string (see the man page)"},
+		&cli.BoolFlag{Name: "pretty", Usage: "indent the JSON of %j and %J"},
+		&cli.StringFlag{Name: "timeout", Aliases: []string{"W"}, Usage: "exit with code 27 after `SECONDS` without finishing"},
+	}
+}
+
+func subCommand(streams *iostreams.IOStreams) *cli.Command {
+	flags := append(connFlags("311"), outputFlags()...)
+	flags = append(flags,
+		&cli.StringSliceFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
+		&cli.StringSliceFlag{Name: "filter-out", Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
+		&cli.StringSliceFlag{Name: "unsubscribe", Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
+		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of the subscriptions"},
+		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "exit after `N` messages"},
+		&cli.BoolFlag{Name: "R", Usage: "do not print retained messages"},
+		&cli.BoolFlag{Name: "E", Usage: "exit once subscribed"},
+		&cli.BoolFlag{Name: "remove-retained", Usage: "clear each retained message received"},
+		&cli.BoolFlag{Name: "retained-only", Usage: "print retained messages only, exit at the first one that is not"},
+		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
+		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
+	)
+	return &cli.Command{
+		Name:      "sub",
+		Usage:     "subscribe and print messages (mosquitto_sub)",
+		UsageText: "mqtt sub [-h host] [-p port] -t topic [-t topic ...] [-v] [-C count] [-F format] [options]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			opts, err := parseSub(c)
+			if err != nil {
+				return err
+			}
+			return quiet(opts.conn, runSub(c.Context, opts, streams))
+		},
+	}
+}
+
+func parseSub(c *cli.Context) (*subOptions, error) {
+	if c.Args().Present() {
+		return nil, usageErr(errExtraArg, c.Args().First())
+	}
+	conn, err := parseConn(c)
+	if err != nil {
+		return nil, err
+	}
+	o := &subOptions{
+		conn: conn, Topics: c.StringSlice("topic"), FilterOut: c.StringSlice("filter-out"),
+		Unsubscribe: c.StringSlice("unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
+		RemoveRetained: c.Bool("remove-retained"), RetainedOnly: c.Bool("retained-only"),
+		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: 10000,
+	}
+	if conn.URLTopic != nil {
+		o.Topics = append(o.Topics, *conn.URLTopic)
+	}
+	var perr *problem
+	if o.QoS, perr = parseQoS(c.String("qos")); perr != nil {
+		return nil, perr
+	}
+	for _, t := range o.Topics {
+		if topic.ValidateFilter(t) != nil {
+			return nil, usageErr(errSubFilter, t)
+		}
+	}
+	for _, t := range o.FilterOut {
+		if topic.ValidateFilter(t) != nil {
+			return nil, usageErr(errSubFilterOut, t)
+		}
+	}
+	for _, t := range o.Unsubscribe {
+		if topic.ValidateFilter(t) != nil {
+			return nil, usageErr(errSubUnsubscribe, t)
+		}
+	}
+	if c.IsSet("count") {
+		n, err := strconv.Atoi(c.String("count"))
+		if err != nil || n < 1 {
+			return nil, usageErr(errSubCount, c.String("count"))
+		}
+		o.Count = n
+	}
+	if o.Timeout, perr = parseTimeout(c); perr != nil {
+		return nil, perr
+	}
+	if c.IsSet("random-filter") {
+		f, err := strconv.ParseFloat(c.String("random-filter"), 64)
+		if err != nil || f <= 0 || f > 100 {
+			return nil, usageErr(errSubRandomFilter, c.String("random-filter"))
+		}
+		o.RandomFilter = int(f * 100)
+	}
+	if o.RemoveRetained && o.QoS != 0 {
+		return nil, usageErr(errSubRemoveRetainedQoS)
+	}
+	if o.ExitAfterSubscribe && o.Count > 0 {
+		return nil, usageErr(errSubCountE)
+	}
+	if o.Format, perr = parseFormat(c); perr != nil {
+		return nil, perr
+	}
+	if len(o.Topics) == 0 {
+		return nil, usageErr(errSubTopic)
+	}
+	return o, nil
+}
+
+func parseTimeout(c *cli.Context) (time.Duration, *problem) {
+	if !c.IsSet("timeout") {
+		return 0, nil
+	}
+	w, err := strconv.Atoi(c.String("timeout"))
+	if err != nil || w < 1 || w > 3600 {
+		return 0, usageErr(errSubTimeout, c.String("timeout"))
+	}
+	return time.Duration(w) * time.Second, nil
+}
+
+func parseFormat(c *cli.Context) (format.Options, *problem) {
+	o := format.Options{Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"), Format: c.String("format")}
+	if c.IsSet("format") && o.NoEOL {
+		return o, usageErr(errSubFormatNoEOL)
+	}
+	if _, err := format.New(o); err != nil {
+		return o, usageErr(errSubFormat, err.Error())
+	}
+	return o, nil
+}
+
+// errTimedOut is -W running out: exit code 27, as mosquitto's MOSQ_ERR_TIMEOUT.
+var errTimeout = &exitError{code: 27, msg: mqttText[errTimedOut]}
+
+func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) error {
+	f, err := format.New(o.Format)
+	if err != nil {
+		return err
+	}
+	deadline := deadlineOf(o.Timeout)
+	msgs := make(chan *message.Message, 4096)
+	s, stop, err := connectReceiving(ctx, o.conn, streams, msgs)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	subs := make([]session.Subscription, len(o.Topics))
+	for i, t := range o.Topics {
+		subs[i] = session.Subscription{Filter: t, QoS: o.QoS, RetainAsPublished: o.RetainAsPublished}
+	}
+	if _, err := s.Subscribe(ctx, subs, o.conn.Props.Subscribe); err != nil {
+		return err
+	}
+	if len(o.Unsubscribe) > 0 {
+		if err := s.Unsubscribe(ctx, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
+			return err
+		}
+	}
+	if o.ExitAfterSubscribe {
+		return nil
+	}
+	out := bufio.NewWriterSize(streams.Out, 64<<10)
+	defer out.Flush()
+	var buf []byte
+	printed := 0
+	for {
+		select {
+		case m := <-msgs:
+			if o.RemoveRetained && m.Retain && len(m.Payload) > 0 {
+				_ = s.Publish(ctx, &message.Message{Topic: m.Topic, QoS: o.QoS, Retain: true})
+			}
+			if o.RetainedOnly && !m.Retain {
+				return nil
+			}
+			if !o.shouldPrint(m) {
+				continue
+			}
+			buf, _ = f.Append(buf[:0], m) // a %J payload that is not JSON still prints, as in mosquitto
+			if _, err := out.Write(buf); err != nil {
+				return writeError(err)
+			}
+			printed++
+			if o.Count > 0 && printed >= o.Count {
+				return writeError(out.Flush())
+			}
+			// Flush only when nothing is waiting: a terminal sees each message at once, a pipe gets
+			// full buffers while messages stream in.
+			if len(msgs) == 0 {
+				if err := out.Flush(); err != nil {
+					return writeError(err)
+				}
+			}
+		case <-deadline:
+			return errTimeout
+		case <-s.Done():
+			if err := s.Err(); err != nil {
+				return err
+			}
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+func (o *subOptions) shouldPrint(m *message.Message) bool {
+	if o.SkipRetained && m.Retain {
+		return false
+	}
+	for _, f := range o.FilterOut {
+		if topic.Match(f, m.Topic) {
+			return false
+		}
+	}
+	return o.RandomFilter >= 10000 || rand.IntN(10000) < o.RandomFilter
+}
+
+func deadlineOf(d time.Duration) <-chan time.Time {
+	if d <= 0 {
+		return nil
+	}
+	return time.After(d)
+}
+
+// writeError ends quietly when the reader of stdout has gone (`mqtt sub | head -1`), as Unix tools do.
+func writeError(err error) error {
+	if err == nil || errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	return err
+}
+
+// connectReceiving connects with every received message sent to msgs. The returned stop disconnects;
+// it first releases the library's reader, which may be blocked handing over a message nobody will read.
+func connectReceiving(ctx context.Context, conn *connOptions, streams *iostreams.IOStreams, msgs chan<- *message.Message) (session.Session, func(), error) {
+	quit := make(chan struct{})
+	opts := *conn
+	opts.Session.OnMessage = func(m *message.Message) {
+		select {
+		case msgs <- m:
+		case <-quit:
+		}
+	}
+	s, err := connect(ctx, &opts, streams)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() {
+		close(quit)
+		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
+	}, nil
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"mqtt/internal/testcert"
+)
+
+// TestInterop runs testdata/interop/*.txtar against a real mosquitto that each script starts on free
+// loopback ports: $MPORT (tcp), $MTLSPORT (TLS, CA in $CAFILE) and $MSOCK (unix socket). The mosquitto
+// clients are there as mosquitto_pub and mosquitto_sub. In CI (CI=true) a missing mosquitto fails.
+func TestInterop(t *testing.T) {
+	if _, err := exec.LookPath("mosquitto"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("mosquitto is not installed; CI must run the interop tests (apt-get install mosquitto mosquitto-clients)")
+		}
+		t.Skip("mosquitto is not installed")
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/interop",
+		RequireExplicitExec: true,
+		Setup:               setupMosquitto,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waitlog":   cmdWaitLog,
+			"mosquitto": cmdMosquitto,
+		},
+	})
+}
+
+// mosquittoConf is written per script. It runs as the user running the tests: started by root, mosquitto
+// would otherwise drop to its own user, which cannot write the log or the socket in the test's folders. Retries make `max_queued_messages 0` (unlimited) the default
+// here, so tests that count deliveries count what the client did, not what the broker dropped.
+const mosquittoConf = `user %[8]s
+per_listener_settings false
+allow_anonymous true
+persistence false
+log_dest file %[1]s/mosquitto.log
+log_type all
+connection_messages true
+max_queued_messages 0
+listener %[2]d 127.0.0.1
+listener %[3]d 127.0.0.1
+cafile %[4]s
+certfile %[5]s
+keyfile %[6]s
+listener 0 %[7]s
+`
+
+type mosquittoProc struct {
+	conf string
+	cmd  *exec.Cmd
+	log  string
+}
+
+func setupMosquitto(env *testscript.Env) error {
+	certs, err := testcert.Generate()
+	if err != nil {
+		return err
+	}
+	files, err := certs.Write(env.WorkDir)
+	if err != nil {
+		return err
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "mosq")
+	if err != nil {
+		return err
+	}
+	sock := filepath.Join(dir, "mosquitto.sock")
+	conf := filepath.Join(env.WorkDir, "mosquitto.conf")
+	me, err := user.Current()
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username)
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		return err
+	}
+	p := &mosquittoProc{conf: conf, log: filepath.Join(env.WorkDir, "mosquitto.log")}
+	if err := p.start(ports[0]); err != nil {
+		return err
+	}
+	env.Defer(func() { p.stop(); os.RemoveAll(dir) })
+	env.Setenv("MPORT", strconv.Itoa(ports[0]))
+	env.Setenv("MTLSPORT", strconv.Itoa(ports[1]))
+	env.Setenv("MSOCK", sock)
+	env.Setenv("CAFILE", files.CA)
+	env.Setenv("CERTFILE", files.ClientCert)
+	env.Setenv("KEYFILE", files.ClientKey)
+	env.Values["mosquitto"] = p
+	return nil
+}
+
+func (p *mosquittoProc) start(port int) error {
+	p.cmd = exec.Command("mosquitto", "-c", p.conf)
+	if err := p.cmd.Start(); err != nil {
+		return fmt.Errorf("starting mosquitto: %w", err)
+	}
+	// Ready when it accepts a connection; it binds all listeners before accepting on any.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			p.stop()
+			return fmt.Errorf("mosquitto did not listen on %d within 10s", port)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (p *mosquittoProc) stop() {
+	if p.cmd != nil && p.cmd.Process != nil {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+		p.cmd = nil
+	}
+}
+
+// freePorts asks the kernel for n free loopback ports.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// cmdWaitLog waits until mosquitto's log matches REGEX: the broker saying it saw a connection or a
+// subscription is the signal a script waits for before it acts.
+//
+//	waitlog REGEX
+func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitlog REGEX")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	p := ts.Value("mosquitto").(*mosquittoProc)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(p.log)
+		if re.Match(b) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("mosquitto's log did not match %q within 10s", args[0])
+		}
+		time.Sleep(5 * time.Millisecond) // polling the log: mosquitto has no other signal
+	}
+}
+
+// cmdMosquitto controls the script's broker: `mosquitto kill` ends it with SIGKILL.
+func cmdMosquitto(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || args[0] != "kill" {
+		ts.Fatalf("usage: mosquitto kill")
+	}
+	ts.Value("mosquitto").(*mosquittoProc).stop()
+}
