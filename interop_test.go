@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"net"
 	"os"
@@ -154,8 +155,9 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// cmdWaitLog waits until mosquitto's log matches REGEX: the broker saying it saw a connection or a
-// subscription is the signal a script waits for before it acts.
+// cmdWaitLog waits until a line of mosquitto's log matches REGEX: the broker saying it saw a connection or
+// a subscription is the signal a script waits for before it acts. The log is read as it grows, line by
+// line, since a streaming test makes it large.
 //
 //	waitlog REGEX
 func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
@@ -165,16 +167,26 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	re, err := regexp.Compile(args[0])
 	ts.Check(err)
 	p := ts.Value("mosquitto").(*mosquittoProc)
-	deadline := time.Now().Add(10 * time.Second)
+	f, err := os.Open(p.log)
+	ts.Check(err)
+	defer f.Close()
+	r := bufio.NewReader(f)
+	var partial []byte
+	deadline := time.Now().Add(20 * time.Second)
 	for {
-		b, _ := os.ReadFile(p.log)
-		if re.Match(b) {
-			return
+		line, err := r.ReadBytes('\n')
+		partial = append(partial, line...)
+		if err == nil {
+			if re.Match(partial) {
+				return
+			}
+			partial = partial[:0]
+			continue
 		}
 		if time.Now().After(deadline) {
-			ts.Fatalf("mosquitto's log did not match %q within 10s", args[0])
+			ts.Fatalf("mosquitto's log had no line matching %q within 20s", args[0])
 		}
-		time.Sleep(5 * time.Millisecond) // polling the log: mosquitto has no other signal
+		time.Sleep(5 * time.Millisecond) // at the end of the log: mosquitto has no other signal
 	}
 }
 

@@ -43,7 +43,7 @@ type pubOptions struct {
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
-	flags := append(connFlags("311"),
+	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic to publish to"},
 		&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "send `MESSAGE` as the payload"},
 		&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "send the contents of `FILE` as the payload"},
@@ -55,7 +55,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "repeat", Value: "1", Usage: "publish the message `N` times"},
 		&cli.StringFlag{Name: "repeat-delay", Value: "0", Usage: "seconds between repeats (fractions allowed)"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 1000)"},
-	)
+	}, connFlags("311")...)
 	return &cli.Command{
 		Name:      "pub",
 		Usage:     "publish messages (mosquitto_pub)",

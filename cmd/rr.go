@@ -23,14 +23,13 @@ import (
 type rrOptions struct {
 	pub           *pubOptions
 	ResponseTopic string
-	Format        format.Options
+	Format        *format.Formatter
 	Correlate     bool
 	Timeout       time.Duration
 }
 
 func rrCommand(streams *iostreams.IOStreams) *cli.Command {
-	flags := append(connFlags("5"), outputFlags()...)
-	flags = append(flags,
+	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic to send the request to"},
 		&cli.StringFlag{Name: "response-topic", Aliases: []string{"e"}, Usage: "topic the reply comes back on"},
 		&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "send `MESSAGE` as the request"},
@@ -40,7 +39,8 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of request and subscription"},
 		&cli.BoolFlag{Name: "retain", Aliases: []string{"r"}, Usage: "retain the request"},
 		&cli.BoolFlag{Name: "correlate", Usage: "v5: send random correlation data and ignore replies that do not echo it"},
-	)
+	}, outputFlags()...)
+	flags = append(flags, connFlags("5")...)
 	return &cli.Command{
 		Name:      "rr",
 		Usage:     "send a request and print the reply (mosquitto_rr)",
@@ -109,10 +109,6 @@ func parseRR(c *cli.Context) (*rrOptions, error) {
 }
 
 func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) error {
-	f, err := format.New(o.Format)
-	if err != nil {
-		return err
-	}
 	body, err := readBody(o.pub, streams)
 	if err != nil {
 		return err
@@ -155,8 +151,7 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 				continue
 			}
 			out := bufio.NewWriter(streams.Out)
-			b, _ := f.Append(nil, m)
-			_, _ = out.Write(b)
+			_, _ = out.Write(printMessage(o.Format, nil, m, streams.ErrOut))
 			if r := s.Drain(ctx); r.Unacked() > 0 {
 				return &problem{id: errUnacked, args: []any{r.Unacked(), r.Sent, ""}}
 			}

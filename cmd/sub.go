@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"syscall"
@@ -34,7 +36,7 @@ type subOptions struct {
 	RetainAsPublished  bool
 	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
 	RandomFilter int
-	Format       format.Options
+	Format       *format.Formatter
 }
 
 // outputFlags are the flags that say how a received message is printed; rr shares them.
@@ -49,8 +51,7 @@ func outputFlags() []cli.Flag {
 }
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
-	flags := append(connFlags("311"), outputFlags()...)
-	flags = append(flags,
+	flags := append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
 		&cli.StringSliceFlag{Name: "filter-out", Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
 		&cli.StringSliceFlag{Name: "unsubscribe", Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
@@ -62,7 +63,8 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retained-only", Usage: "print retained messages only, exit at the first one that is not"},
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
-	)
+	}, outputFlags()...)
+	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
 		Name:      "sub",
 		Usage:     "subscribe and print messages (mosquitto_sub)",
@@ -157,25 +159,40 @@ func parseTimeout(c *cli.Context) (time.Duration, *problem) {
 	return time.Duration(w) * time.Second, nil
 }
 
-func parseFormat(c *cli.Context) (format.Options, *problem) {
-	o := format.Options{Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"), Format: c.String("format")}
-	if c.IsSet("format") && o.NoEOL {
-		return o, usageErr(errSubFormatNoEOL)
+// parseFormat compiles the output flags once; printing a message never parses.
+func parseFormat(c *cli.Context) (*format.Formatter, *problem) {
+	o := format.Options{Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty")}
+	var f *format.Formatter
+	var err error
+	if c.IsSet("format") {
+		f, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
+	} else {
+		f, err = format.New(o)
 	}
-	if _, err := format.New(o); err != nil {
-		return o, usageErr(errSubFormat, err.Error())
+	if err != nil {
+		return nil, usageErr(errSubFormat, err.Error())
 	}
-	return o, nil
+	return f, nil
+}
+
+// printMessage appends m as f prints it and reports a %J payload that is not JSON on stderr, once per
+// %J, as mosquitto_sub does; the rest of the line is still printed.
+func printMessage(f *format.Formatter, dst []byte, m *message.Message, errOut io.Writer) []byte {
+	dst, err := f.Append(dst, m)
+	var nj *format.NotJSONError
+	if errors.As(err, &nj) {
+		for range nj.Count {
+			fmt.Fprintf(errOut, "Error: %s\n", nj.Error())
+		}
+	}
+	return dst
 }
 
 // errTimedOut is -W running out: exit code 27, as mosquitto's MOSQ_ERR_TIMEOUT.
 var errTimeout = &exitError{code: 27, msg: mqttText[errTimedOut]}
 
 func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) error {
-	f, err := format.New(o.Format)
-	if err != nil {
-		return err
-	}
+	f := o.Format
 	deadline := deadlineOf(o.Timeout)
 	msgs := make(chan *message.Message, 4096)
 	s, stop, err := connectReceiving(ctx, o.conn, streams, msgs)
@@ -214,7 +231,7 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 			if !o.shouldPrint(m) {
 				continue
 			}
-			buf, _ = f.Append(buf[:0], m) // a %J payload that is not JSON still prints, as in mosquitto
+			buf = printMessage(f, buf[:0], m, streams.ErrOut)
 			if _, err := out.Write(buf); err != nil {
 				return writeError(err)
 			}
@@ -286,6 +303,8 @@ func connectReceiving(ctx context.Context, conn *connOptions, streams *iostreams
 	}
 	return s, func() {
 		close(quit)
+		// What was published (--remove-retained, a request) goes out before DISCONNECT.
+		s.Drain(context.WithoutCancel(ctx))
 		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 	}, nil
 }

@@ -20,10 +20,17 @@ type v3 struct {
 	server ServerInfo
 	window *window
 	tokens chan pahov3.Token
-	// last is the most recent QoS 0 publish: the library sends DISCONNECT ahead of queued publishes, so
-	// Drain waits for it to be written first.
-	last pahov3.Token
-	life lifetime
+	// sends carries publishes to the goroutine that hands them to paho. paho's Publish can block for 30
+	// seconds once the connection is gone; the command must see the loss at once.
+	sends chan sendReq
+	life  lifetime
+}
+
+// sendReq is a publish for the send loop, or, with flushed set, a request to report when everything before it
+// has been handed to paho.
+type sendReq struct {
+	m       message.Message // a copy: the caller may reuse its message for the next publish
+	flushed chan pahov3.Token
 }
 
 func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
@@ -86,7 +93,9 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 	}
 	s.window = newWindow(size)
 	s.tokens = make(chan pahov3.Token, size)
+	s.sends = make(chan sendReq, 64)
 	go s.countAcks()
+	go s.sendLoop()
 	return s, nil
 }
 
@@ -108,48 +117,116 @@ func waitToken(ctx context.Context, t pahov3.Token, done <-chan struct{}) error 
 }
 
 // countAcks settles publishes in the order they were sent; QoS 1 acknowledgements arrive in that order,
-// so waiting on the oldest first costs nothing.
+// so waiting on the oldest first costs nothing. Once the connection is gone it settles what is queued
+// and stops, so that Drain can report.
 func (s *v3) countAcks() {
 	defer s.window.finish()
-	for t := range s.tokens {
+	for {
 		select {
-		case <-t.Done():
+		case t, ok := <-s.tokens:
+			if !ok {
+				return
+			}
+			s.settle(t)
 		case <-s.life.done:
-			select {
-			case <-t.Done():
-			default:
-				s.window.settle(settleLost, "")
-				continue
+			for {
+				select {
+				case t, ok := <-s.tokens:
+					if !ok {
+						return
+					}
+					s.settle(t)
+				default:
+					return
+				}
 			}
 		}
-		if t.Error() != nil {
+	}
+}
+
+func (s *v3) settle(t pahov3.Token) {
+	select {
+	case <-t.Done():
+	case <-s.life.done:
+		select {
+		case <-t.Done():
+		default:
 			s.window.settle(settleLost, "")
-		} else {
-			s.window.settle(settleAcked, "")
+			return
+		}
+	}
+	if t.Error() != nil {
+		s.window.settle(settleLost, "")
+	} else {
+		s.window.settle(settleAcked, "")
+	}
+}
+
+// sendLoop hands publishes to paho in order. For a flush it answers with the last QoS 0 token: paho
+// sends DISCONNECT ahead of queued publishes, so Drain waits for that one to be written.
+func (s *v3) sendLoop() {
+	var last pahov3.Token
+	for {
+		var r sendReq
+		select {
+		case r = <-s.sends:
+		case <-s.life.done:
+			return
+		}
+		if r.flushed != nil {
+			r.flushed <- last
+			continue
+		}
+		m := &r.m
+		t := s.c.Publish(m.Topic, m.QoS, m.Retain, m.Payload)
+		if m.QoS == 0 {
+			last = t
+			continue
+		}
+		select {
+		case s.tokens <- t:
+		case <-s.life.done:
+			return
 		}
 	}
 }
 
 func (s *v3) Publish(ctx context.Context, m *message.Message) error {
-	if m.QoS == 0 {
-		s.last = s.c.Publish(m.Topic, 0, m.Retain, m.Payload)
-		select {
-		case <-s.life.done:
-			return s.life.wrap(errConnectionLost)
-		default:
-			return nil
+	if m.QoS > 0 {
+		if err := s.window.acquire(ctx, s.life.done); err != nil {
+			return s.life.wrap(err)
 		}
 	}
-	if err := s.window.acquire(ctx, s.life.done); err != nil {
-		return s.life.wrap(err)
+	select {
+	case s.sends <- sendReq{m: *m}:
+		return nil
+	case <-s.life.done:
+		if m.QoS > 0 {
+			s.window.release()
+		}
+		return s.life.wrap(errConnectionLost)
+	case <-ctx.Done():
+		if m.QoS > 0 {
+			s.window.release()
+		}
+		return ctx.Err()
 	}
-	s.tokens <- s.c.Publish(m.Topic, m.QoS, m.Retain, m.Payload)
-	return nil
 }
 
 func (s *v3) Drain(ctx context.Context) DeliveryReport {
-	if s.last != nil {
-		_ = waitToken(ctx, s.last, s.life.done)
+	flushed := make(chan pahov3.Token, 1)
+	select {
+	case s.sends <- sendReq{flushed: flushed}:
+		select {
+		case last := <-flushed:
+			if last != nil {
+				_ = waitToken(ctx, last, s.life.done)
+			}
+		case <-s.life.done:
+		case <-ctx.Done():
+		}
+	case <-s.life.done:
+	case <-ctx.Done():
 	}
 	return s.window.drain(ctx, s.life.done)
 }
@@ -176,7 +253,6 @@ func (s *v3) Unsubscribe(ctx context.Context, filters []string, _ *message.Prope
 
 func (s *v3) Disconnect(ctx context.Context, _ *message.Properties) error {
 	s.life.closing()
-	close(s.tokens)
 	s.c.Disconnect(250)
 	s.life.lost(nil)
 	return nil
