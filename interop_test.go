@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,8 +103,47 @@ func setupMosquitto(env *testscript.Env) error {
 	env.Setenv("CAFILE", files.CA)
 	env.Setenv("CERTFILE", files.ClientCert)
 	env.Setenv("KEYFILE", files.ClientKey)
+	env.Setenv("MLOG", p.log)
+	links, err := linkedBinary()
+	if err != nil {
+		return err
+	}
+	env.Setenv("LINKS", links)
 	env.Values["mosquitto"] = p
 	return nil
+}
+
+var linked struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// linkedBinary builds mqtt once per test run and links it as mosquitto_pub, mosquitto_sub and
+// mosquitto_rr in a folder of its own: the link mode is chosen by the program's name, which the
+// in-process commands of testscript cannot take.
+func linkedBinary() (string, error) {
+	linked.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mqtt-links")
+		if err != nil {
+			linked.err = err
+			return
+		}
+		bin := filepath.Join(dir, "mqtt")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			linked.err = fmt.Errorf("building mqtt: %v\n%s", err, out)
+			return
+		}
+		for _, name := range []string{"mosquitto_pub", "mosquitto_sub", "mosquitto_rr"} {
+			if err := os.Symlink(bin, filepath.Join(dir, name)); err != nil {
+				linked.err = err
+				return
+			}
+		}
+		linked.dir = dir
+	})
+	return linked.dir, linked.err
 }
 
 func (p *mosquittoProc) start(port int) error {
