@@ -223,9 +223,11 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		s.ClientID = c.String("id")
 	case c.IsSet("id-prefix"):
 		s.ClientID = c.String("id-prefix") + strconv.Itoa(pid())
-	default:
+	case s.Version == session.V31:
+		// MQTT 3.1 requires an id; libmosquitto makes one, as does mqtt.
 		s.ClientID = session.RandomClientID()
 	}
+	// Otherwise the id stays empty and the broker assigns one, as with the mosquitto clients.
 	s.CleanSession = !c.Bool("disable-clean-session")
 	if !s.CleanSession && !c.IsSet("id") {
 		return nil, usageErr(errCleanSessionID)
@@ -260,6 +262,13 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 	}
 	if (len(given) > 0 || c.IsSet("session-expiry-interval")) && s.Version != session.V5 {
 		return nil, usageErr(errPropertyV5)
+	}
+	// mosquitto keeps a -c session forever on MQTT 5 unless -x says otherwise; without it the broker
+	// would end the session at disconnect and -c would do nothing.
+	if !s.CleanSession && s.Version == session.V5 && !o.Props.Has("connect", "session-expiry-interval") {
+		if err := o.Props.Add("connect", "session-expiry-interval", "4294967295"); err != nil {
+			return nil, usageErr(errProperty, err.Error())
+		}
 	}
 	s.ConnectProps = o.Props.Connect
 

@@ -203,6 +203,9 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	subs := make([]session.Subscription, len(o.Topics))
 	for i, t := range o.Topics {
 		subs[i] = session.Subscription{Filter: t, QoS: o.QoS, RetainAsPublished: o.RetainAsPublished}
+		if o.SkipRetained {
+			subs[i].RetainHandling = 2 // v5: the broker need not send them at all; mosquitto_sub asks the same
+		}
 	}
 	if _, err := s.Subscribe(ctx, subs, o.conn.Props.Subscribe); err != nil {
 		return err

@@ -13,7 +13,11 @@ func Connect(ctx context.Context, opts Options) (Session, error) {
 		return nil, err
 	}
 	if opts.Debug != nil {
-		conn = newTraceConn(conn, opts.Debug, opts.ClientID)
+		id := opts.ClientID
+		if id == "" {
+			id = "(null)" // as libmosquitto prints a client that sent no id
+		}
+		conn = newTraceConn(conn, opts.Debug, id)
 	}
 	if opts.Version == V5 {
 		s, err := dialV5(ctx, opts, conn)
