@@ -1,0 +1,32 @@
+package mosqargs
+
+import (
+	_ "embed"
+	"fmt"
+)
+
+// The --help texts are copied byte for byte from the 2.0.11 programs (golden rows), quirks included:
+// rr's 13-space indent and unclosed "[-x session-expiry-interval", the "∞" in -x, and the claim that the
+// default client id is "<prog>_<pid>" (it is empty in 2.0.11; see Config).
+var (
+	//go:embed usage/mosquitto_pub.txt
+	usagePub string
+	//go:embed usage/mosquitto_sub.txt
+	usageSub string
+	//go:embed usage/mosquitto_rr.txt
+	usageRR string
+)
+
+// Usage is what --help prints on stdout (and pub after "Both topic and message must be supplied.").
+func Usage(p Program) string {
+	switch p {
+	case Sub:
+		return usageSub
+	case RR:
+		return usageRR
+	}
+	return usagePub
+}
+
+// Version is what --version prints on stdout.
+func Version(p Program) string { return fmt.Sprintf(text(msgVersion), p.Name()) }
