@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"mqtt/internal/iostreams"
+	"mqtt/internal/mosqargs"
 )
 
 // Version is set at build time with -ldflags "-X mqtt/cmd.Version=...".
@@ -28,6 +29,9 @@ func Run(args []string) int {
 
 // RunWith runs args (args[0] is the program name) over the given streams.
 func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
+	if p, ok := mosqargs.ProgramFromName(args[0]); ok {
+		return runLinked(ctx, p, args[1:], io)
+	}
 	app := newApp(io)
 	prog := "mqtt"
 	if len(args) > 1 {
@@ -80,6 +84,8 @@ func flagError(err error) error {
 type exitError struct {
 	code int
 	msg  string
+	// connack marks a refused connection, which mosquitto_rr words with a hint of its own.
+	connack bool
 }
 
 func (e *exitError) Error() string { return e.msg }

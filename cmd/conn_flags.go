@@ -67,6 +67,8 @@ type connOptions struct {
 	URLTopic *string
 	Quiet    bool
 	Debug    bool
+	// DebugToStdout is mosquitto's place for -d lines; mqtt's own commands keep stdout for messages.
+	DebugToStdout bool
 }
 
 // propSep joins the words of one -D into one flag value; a NUL cannot occur in a command-line argument.

@@ -254,11 +254,14 @@ func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStream
 	opts := conn.Session
 	if conn.Debug {
 		opts.Debug = streams.ErrOut
+		if conn.DebugToStdout {
+			opts.Debug = streams.Out
+		}
 	}
 	s, err := session.Connect(ctx, opts)
 	var ce *session.ConnectError
 	if errors.As(err, &ce) {
-		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error())}
+		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
 	}
 	return s, err
 }

@@ -1,0 +1,227 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"mqtt/format"
+	"mqtt/internal/iostreams"
+	"mqtt/internal/message"
+	"mqtt/internal/mosqargs"
+	"mqtt/internal/session"
+	"mqtt/internal/transport"
+)
+
+// runLinked runs mqtt as the mosquitto client it is linked as: mosquitto's parser, checks, messages and
+// default-options file, then mqtt's engine. Errors after the arguments are accepted are worded as
+// mosquitto words them, except those mosquitto has no words for because it does not detect them
+// (unacknowledged messages).
+func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostreams.IOStreams) int {
+	cfg, exit := mosqargs.Load(p, args, os.Getenv, os.ReadFile, io.In)
+	if exit != nil {
+		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
+		// order a script capturing both (2>&1) sees.
+		_, _ = io.ErrOut.Write(exit.Stderr)
+		_, _ = io.Out.Write(exit.Stdout)
+		return exit.Code
+	}
+	conn, text := linkedConn(cfg)
+	if text != "" {
+		if !cfg.Quiet {
+			fmt.Fprint(io.ErrOut, text)
+		}
+		return 1
+	}
+	var err error
+	switch p {
+	case mosqargs.Pub:
+		err = runPub(ctx, linkedPub(cfg, conn), io)
+	case mosqargs.Sub:
+		err = runSub(ctx, linkedSub(cfg, conn), io)
+	default:
+		err = runRR(ctx, linkedRR(cfg, conn), io)
+	}
+	return reportLinked(io, p, cfg.Quiet, err)
+}
+
+// linkedConn turns mosquitto's configuration into session options; text is mosquitto's message for a
+// configuration that fails when it connects.
+func linkedConn(c *mosqargs.Config) (*connOptions, string) {
+	o := &connOptions{Props: c.Props, Quiet: c.Quiet, Debug: c.Debug, DebugToStdout: true}
+	s := &o.Session
+	s.Version = byte(c.ProtocolVersion)
+	s.KeepAlive = time.Duration(c.Keepalive) * time.Second
+	s.Username, s.Password, s.CleanSession = c.Username, c.Password, c.CleanSession
+	switch {
+	case c.ID != nil:
+		s.ClientID = *c.ID
+	case c.IDPrefix != nil:
+		s.ClientID = *c.IDPrefix + strconv.Itoa(pid())
+	case s.Version == session.V31:
+		s.ClientID = session.RandomClientID()
+	}
+	if c.PSK != nil || c.TLSEngine != nil {
+		return nil, "Error: " + usageErr(errNotSupported, "--psk and --tls-engine", "Go's TLS has neither").Error() + "\n"
+	}
+	if c.MaxInflight != 20 { // mosquitto's default; mqtt's larger window is what makes -l fast
+		s.MaxInflight = c.MaxInflight
+	}
+
+	d := &s.Dial
+	d.Host, d.BindAddress, d.NoDelay, d.Timeout = c.Host, c.BindAddress, c.NoDelay, 30*time.Second
+	port := c.ConnectPort()
+	switch {
+	case port == 0:
+		if c.Host == "" {
+			return nil, "Unable to connect (Invalid function arguments provided.).\n"
+		}
+		d.Scheme, d.UnixPath = transport.Unix, c.Host
+	case port > 65535:
+		return nil, "Unable to connect (Invalid function arguments provided.).\n"
+	case c.Host == "":
+		return nil, "Unable to connect (Lookup error.).\n"
+	default:
+		d.Scheme, d.Port = transport.TCP, port
+	}
+	if c.Proxy != nil {
+		u := "socks5h://"
+		if c.Proxy.Username != nil {
+			u += *c.Proxy.Username
+			if c.Proxy.Password != nil {
+				u += ":" + *c.Proxy.Password
+			}
+			u += "@"
+		}
+		d.Proxy = u + net.JoinHostPort(c.Proxy.Host, strconv.Itoa(c.Proxy.Port))
+	}
+	if d.Scheme == transport.TCP && (c.CAFile != nil || c.CAPath != nil || c.TLSUseOSCerts || port == 8883) {
+		t := transport.TLSOptions{Insecure: c.Insecure, ServerName: c.Host, UseOSCerts: c.CAFile == nil && c.CAPath == nil}
+		for _, f := range []struct {
+			dst *string
+			src *string
+		}{{&t.CAFile, c.CAFile}, {&t.CAPath, c.CAPath}, {&t.CertFile, c.CertFile}, {&t.KeyFile, c.KeyFile}, {&t.Version, c.TLSVersion}} {
+			if f.src != nil {
+				*f.dst = *f.src
+			}
+		}
+		if c.TLSALPN != nil {
+			t.ALPN = []string{*c.TLSALPN}
+		}
+		cfg, err := transport.TLSConfig(t)
+		if err != nil {
+			return nil, "Error: Problem setting TLS options: File not found.\n"
+		}
+		d.Scheme, d.TLS = transport.TLS, cfg
+	}
+
+	if w := c.WillTopic; w != nil {
+		s.Will = &session.Will{Topic: *w, QoS: byte(c.WillQoS), Retain: c.WillRetain, Props: c.Props.Will}
+		if c.WillPayload != nil {
+			s.Will.Payload = []byte(*c.WillPayload)
+		}
+	}
+	if s.Version == session.V5 {
+		s.ConnectProps = c.Props.Connect.Clone()
+		if !c.Props.Has("connect", "receive-maximum") {
+			// libmosquitto always appends its receive-maximum; the broker's flow control then matches.
+			if s.ConnectProps == nil {
+				s.ConnectProps = &message.Properties{}
+			}
+			rm := uint16(c.ReceiveMaximum())
+			if c.Program == mosqargs.RR {
+				rm = 1
+			}
+			s.ConnectProps.ReceiveMaximum = &rm
+		}
+	}
+	return o, ""
+}
+
+func linkedPub(c *mosqargs.Config, conn *connOptions) *pubOptions {
+	o := &pubOptions{conn: conn, QoS: byte(c.QoS), Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay}
+	if c.Topic != nil {
+		o.Topic = *c.Topic
+	}
+	switch c.MessageMode {
+	case mosqargs.MsgStdinLine:
+		o.Mode = modeLines
+	case mosqargs.MsgNull:
+		o.Mode = modeNull
+	default:
+		// -m, -f and -s were read by mosquitto's loader.
+		o.Mode, o.Message = modeMessage, c.Message
+	}
+	return o
+}
+
+func linkedFormat(c *mosqargs.Config) *format.Formatter {
+	o := format.Options{Verbose: c.Verbose, NoEOL: !c.EOL, Pretty: c.Pretty}
+	var f *format.Formatter
+	var err error
+	if c.Format != nil {
+		f, err = format.Compile(*c.Format, o)
+	} else {
+		f, err = format.New(o)
+	}
+	if err != nil { // mosquitto's loader checked the format already
+		f, _ = format.New(format.Options{})
+	}
+	return f
+}
+
+func linkedSub(c *mosqargs.Config, conn *connOptions) *subOptions {
+	return &subOptions{
+		conn: conn, Topics: c.Topics, FilterOut: c.FilterOuts, Unsubscribe: c.UnsubTopics, QoS: byte(c.QoS),
+		Count: c.MsgCount, Timeout: time.Duration(c.Timeout) * time.Second, SkipRetained: c.NoRetain,
+		ExitAfterSubscribe: c.ExitAfterSub, RemoveRetained: c.RemoveRetained, RetainedOnly: c.RetainedOnly,
+		RetainAsPublished: c.RetainAsPublished, RandomFilter: c.RandomFilter, Format: linkedFormat(c),
+	}
+}
+
+func linkedRR(c *mosqargs.Config, conn *connOptions) *rrOptions {
+	p := &pubOptions{conn: conn, QoS: byte(c.QoS), Repeat: 1, Mode: modeMessage}
+	if c.Topic != nil {
+		p.Topic = *c.Topic
+	}
+	if c.MessageMode == mosqargs.MsgCmdLine {
+		p.Message = c.Message // mosquitto_rr sends -f and -s requests empty: it never reads them
+	}
+	o := &rrOptions{pub: p, Format: linkedFormat(c), Timeout: time.Duration(c.Timeout) * time.Second}
+	if c.ResponseTopic != nil {
+		o.ResponseTopic = *c.ResponseTopic
+	}
+	return o
+}
+
+// reportLinked prints err as the mosquitto program would and returns its exit code.
+func reportLinked(io *iostreams.IOStreams, p mosqargs.Program, quiet bool, err error) int {
+	if err == nil {
+		return 0
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		if e.msg != "" && !quiet {
+			msg := e.msg
+			if e.connack && p == mosqargs.RR {
+				msg += ". mosquitto_rr only supports connecting to an MQTT v5 broker"
+			}
+			fmt.Fprintln(io.ErrOut, msg)
+		}
+		return e.code
+	}
+	if text, code, ok := mosquittoRuntime(err); ok {
+		if !quiet {
+			fmt.Fprint(io.ErrOut, text)
+		}
+		return code
+	}
+	if quiet {
+		return 1
+	}
+	return report(io, p.Name(), err)
+}
