@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -24,6 +25,9 @@ var Version = "dev"
 func Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A closed stdout (`mqtt sub | head -1`) is an EPIPE error to end on quietly, not a signal that kills
+	// the process before it can disconnect cleanly.
+	signal.Ignore(syscall.SIGPIPE)
 	return RunWith(ctx, args, iostreams.System())
 }
 
@@ -37,17 +41,22 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(args)
+	joined, perr := joinPropertyArgs(args, valueFlags(app, args))
 	if perr != nil {
 		return report(io, prog, perr)
 	}
 	return report(io, prog, app.RunContext(ctx, joined))
 }
 
+var setHelpFlags sync.Once
+
 func newApp(io *iostreams.IOStreams) *cli.App {
-	// urfave/cli makes -h help and -v version; mosquitto's -h is the host and mosquitto_sub's -v is verbose.
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	setHelpFlags.Do(func() {
+		// urfave/cli makes -h help and -v version, in package variables; mosquitto's -h is the host and
+		// mosquitto_sub's -v is verbose.
+		cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+		cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	})
 	app := &cli.App{
 		Name:                      "mqtt",
 		Usage:                     "publish, subscribe and request/response over MQTT 3.1, 3.1.1 and 5",
@@ -146,3 +155,25 @@ func argNoun(flag string) string {
 }
 
 func pid() int { return os.Getpid() }
+
+// valueFlags names every flag of the command in args[1] that takes a value, with its dashes, so that the
+// -D rewriting leaves `-m -D` (a message that reads "-D") alone.
+func valueFlags(app *cli.App, args []string) map[string]bool {
+	out := map[string]bool{}
+	if len(args) < 2 {
+		return out
+	}
+	c := app.Command(args[1])
+	if c == nil {
+		return out
+	}
+	for _, f := range c.Flags {
+		if _, isBool := f.(*cli.BoolFlag); isBool {
+			continue
+		}
+		for _, n := range f.Names() {
+			out["-"+n], out["--"+n] = true, true
+		}
+	}
+	return out
+}

@@ -76,7 +76,7 @@ const propSep = "\x00"
 
 // joinPropertyArgs turns `-D publish user-property k v` into one argument, since a flag parser takes one
 // value per flag while mosquitto's -D takes three or four.
-func joinPropertyArgs(args []string) ([]string, *problem) {
+func joinPropertyArgs(args []string, takesValue map[string]bool) ([]string, *problem) {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -85,6 +85,10 @@ func joinPropertyArgs(args []string) ([]string, *problem) {
 		}
 		if a != "-D" && a != "--property" {
 			out = append(out, a)
+			if takesValue[a] && !strings.Contains(a, "=") && i+1 < len(args) {
+				out = append(out, args[i+1]) // a value, even one that reads "-D"
+				i++
+			}
 			continue
 		}
 		n := 3
@@ -238,8 +242,11 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 	given := c.StringSlice("property")
 	for _, p := range given {
 		words := strings.Split(p, propSep)
+		if len(words) < 3 { // -D=... or a value the rewriting did not join
+			return nil, usageErr(errMissingArg, "-D", "property")
+		}
 		if err := o.Props.Add(words[0], words[1], words[2:]...); err != nil {
-			return nil, usageErr(errProperty, err.Error())
+			return nil, propertyErr(err)
 		}
 	}
 	if c.IsSet("session-expiry-interval") {
@@ -251,29 +258,36 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		if err != nil || v < -1 || v > 4294967295 {
 			return nil, usageErr(errSessionExpiry, x)
 		}
-		if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(v)), 10)); err != nil {
-			return nil, usageErr(errProperty, err.Error())
+		// Like mosquitto, -x is a CONNECT property and means nothing to MQTT 3.1 and 3.1.1.
+		if s.Version == session.V5 || len(given) > 0 && !c.IsSet("protocol-version") {
+			if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(v)), 10)); err != nil {
+				return nil, propertyErr(err)
+			}
 		}
 	}
 	if err := o.Props.Check(); err != nil {
-		return nil, usageErr(errProperty, err.Error())
+		return nil, propertyErr(err)
 	}
 	// As in mosquitto, properties imply MQTT 5 unless a version is named.
 	if len(given) > 0 && !c.IsSet("protocol-version") {
 		s.Version = session.V5
 	}
-	if (len(given) > 0 || c.IsSet("session-expiry-interval")) && s.Version != session.V5 {
+	if len(given) > 0 && s.Version != session.V5 {
 		return nil, usageErr(errPropertyV5)
 	}
 	// mosquitto keeps a -c session forever on MQTT 5 unless -x says otherwise; without it the broker
 	// would end the session at disconnect and -c would do nothing.
 	if !s.CleanSession && s.Version == session.V5 && !o.Props.Has("connect", "session-expiry-interval") {
 		if err := o.Props.Add("connect", "session-expiry-interval", "4294967295"); err != nil {
-			return nil, usageErr(errProperty, err.Error())
+			return nil, propertyErr(err)
 		}
 	}
 	s.ConnectProps = o.Props.Connect
 
+	if s.Password != nil && s.Username == nil && s.Version != session.V5 {
+		// MQTT 3.1.1 has no password without a username; mosquitto refuses it too.
+		return nil, &problem{id: errPasswordNoUser}
+	}
 	if err := parseWill(c, o); err != nil {
 		return nil, err
 	}
@@ -320,4 +334,10 @@ func parseQoS(s string) (byte, *problem) {
 		return 0, usageErr(errQoS, s)
 	}
 	return byte(q), nil
+}
+
+// propertyErr words a -D problem: the property package has mosquitto's text, "Error: " included.
+func propertyErr(err error) *problem {
+	text := strings.TrimSpace(err.Error())
+	return usageErr(errProperty, strings.TrimPrefix(text, "Error: "))
 }

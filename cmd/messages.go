@@ -45,11 +45,9 @@ const (
 	errSubUnsubscribe
 	errSubCount
 	errSubTimeout
-	errSubRemoveRetainedQoS
 	errSubRandomFilter
 	errSubFormat
 	errSubFormatNoEOL
-	errSubCountE
 	errRRTopics
 	errRRResponseTopic
 	errRRCorrelate
@@ -58,61 +56,65 @@ const (
 	errUnacked
 	errTimedOut
 	warnPasswordNoUser
+	errSubDenied
+	errPasswordNoUser
+	errZeroInput
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
 // it was not.
 var mqttText = map[msgID]string{
-	errUnknownOption:        "Unknown option '%s'.",
-	errMissingArg:           "%s argument given but no %s specified.",
-	errExtraArg:             "Unexpected argument '%s': every value belongs to an option (quote values with spaces).",
-	errQoS:                  "Invalid QoS given: %s (use 0, 1 or 2).",
-	errPort:                 "Invalid port given: %s (use 1 to 65535).",
-	errKeepAlive:            "Invalid keepalive given: %s (use 0, or 5 to 65535 seconds).",
-	errVersion:              "Invalid protocol version argument given: %s (use 31, 311 or 5).",
-	errSessionExpiry:        "Invalid session expiry interval given: %s (seconds, or -1 for never).",
-	errWillQoS:              "Invalid will QoS %s (use 0, 1 or 2).",
-	errWillPayloadNoTopic:   "Will payload given, but no will topic given.",
-	errWillRetainNoTopic:    "Will retain given, but no will topic given.",
-	errWillTopic:            "Invalid will topic '%s', does it contain '+' or '#'?",
-	errURLScheme:            "Unsupported URL scheme in '%s' (use mqtt://, mqtts://, ws:// or wss://).",
-	errURLTopic:             "Invalid URL for -L argument specified - topic missing.",
-	errURLPort:              "Invalid port in URL '%s'.",
-	errCertKey:              "Both certfile and keyfile must be provided if one of them is set.",
-	errCleanSessionID:       "You must provide a client id if you are using the -c option.",
-	errIDAndPrefix:          "-i and -I argument cannot be used together.",
-	errEmptyID:              "Client id given but it is empty (omit -i for a random one).",
-	errNotSupported:         "%s is not supported by mqtt: %s.",
-	errProperty:             "%s",
-	errPropertyV5:           "Properties (-D) need MQTT 5: add -V 5.",
-	errTLSVersion:           "Unsupported TLS version '%s' (use tlsv1.3, tlsv1.2 or tlsv1.1).",
-	errProxy:                "Invalid proxy '%s' (use socks5h://[user[:password]@]host[:port]).",
-	errPubTopic:             "Invalid publish topic '%s', does it contain '+' or '#'?",
-	errPubTopicAndMessage:   "Both topic and message must be supplied.",
-	errPubOneMode:           "Only one type of message can be sent at once (-m, -f, -s, -l or -n).",
-	errPubRepeat:            "--repeat argument must be 1 or greater.",
-	errPubRepeatDelay:       "--repeat-delay argument must be 0 or greater.",
-	errPubMaxInflight:       "Maximum inflight messages must be greater than 0.",
-	errPubFile:              "Unable to read file \"%s\": %v.",
-	errSubTopic:             "You must specify a topic to subscribe to.",
-	errSubFilter:            "Invalid subscription topic '%s', are all '+' and '#' wildcards correct?",
-	errSubFilterOut:         "Invalid filter topic '%s', are all '+' and '#' wildcards correct?",
-	errSubUnsubscribe:       "Invalid unsubscribe topic '%s', are all '+' and '#' wildcards correct?",
-	errSubCount:             "Invalid message count \"%s\" (use 1 or more).",
-	errSubTimeout:           "Invalid timeout \"%s\" (use 1 to 3600 seconds).",
-	errSubRemoveRetainedQoS: "--remove-retained can only be used with QoS 0.",
-	errSubRandomFilter:      "Invalid --random-filter \"%s\" (use a percentage above 0, at most 100).",
-	errSubFormat:            "%s",
-	errSubFormatNoEOL:       "-F and -N cannot be used together.",
-	errSubCountE:            "-E and -C cannot be used together.",
-	errRRTopics:             "All of topic, message, and response topic must be supplied.",
-	errRRResponseTopic:      "Invalid response topic '%s', does it contain '+' or '#'?",
-	errRRCorrelate:          "--correlate needs MQTT 5 (correlation data is a v5 property).",
-	errConnect:              "%v",
-	errConnectRefused:       "Connection error: %s",
-	errUnacked:              "%d of %d messages were not acknowledged by the broker%s.",
-	errTimedOut:             "Timed out",
-	warnPasswordNoUser:      "Warning: Not using password since username not set.",
+	errUnknownOption:      "Unknown option '%s'.",
+	errMissingArg:         "%s argument given but no %s specified.",
+	errExtraArg:           "Unexpected argument '%s': every value belongs to an option (quote values with spaces).",
+	errQoS:                "Invalid QoS given: %s (use 0, 1 or 2).",
+	errPort:               "Invalid port given: %s (use 1 to 65535).",
+	errKeepAlive:          "Invalid keepalive given: %s (use 0, or 5 to 65535 seconds).",
+	errVersion:            "Invalid protocol version argument given: %s (use 31, 311 or 5).",
+	errSessionExpiry:      "Invalid session expiry interval given: %s (seconds, or -1 for never).",
+	errWillQoS:            "Invalid will QoS %s (use 0, 1 or 2).",
+	errWillPayloadNoTopic: "Will payload given, but no will topic given.",
+	errWillRetainNoTopic:  "Will retain given, but no will topic given.",
+	errWillTopic:          "Invalid will topic '%s', does it contain '+' or '#'?",
+	errURLScheme:          "Unsupported URL scheme in '%s' (use mqtt://, mqtts://, ws:// or wss://).",
+	errURLTopic:           "Invalid URL for -L argument specified - topic missing.",
+	errURLPort:            "Invalid port in URL '%s'.",
+	errCertKey:            "Both certfile and keyfile must be provided if one of them is set.",
+	errCleanSessionID:     "You must provide a client id if you are using the -c option.",
+	errIDAndPrefix:        "-i and -I argument cannot be used together.",
+	errEmptyID:            "Client id given but it is empty (omit -i for a random one).",
+	errNotSupported:       "%s is not supported by mqtt: %s.",
+	errProperty:           "%s",
+	errPropertyV5:         "Properties (-D) need MQTT 5: add -V 5.",
+	errTLSVersion:         "Unsupported TLS version '%s' (use tlsv1.3, tlsv1.2 or tlsv1.1).",
+	errProxy:              "Invalid proxy '%s' (use socks5h://[user[:password]@]host[:port]).",
+	errPubTopic:           "Invalid publish topic '%s', does it contain '+' or '#'?",
+	errPubTopicAndMessage: "Both topic and message must be supplied.",
+	errPubOneMode:         "Only one type of message can be sent at once (-m, -f, -s, -l or -n).",
+	errPubRepeat:          "--repeat argument must be 1 or greater.",
+	errPubRepeatDelay:     "--repeat-delay argument must be 0 or greater.",
+	errPubMaxInflight:     "Maximum inflight messages must be greater than 0.",
+	errPubFile:            "Unable to read file \"%s\": %v.",
+	errSubTopic:           "You must specify a topic to subscribe to.",
+	errSubFilter:          "Invalid subscription topic '%s', are all '+' and '#' wildcards correct?",
+	errSubFilterOut:       "Invalid filter topic '%s', are all '+' and '#' wildcards correct?",
+	errSubUnsubscribe:     "Invalid unsubscribe topic '%s', are all '+' and '#' wildcards correct?",
+	errSubCount:           "Invalid message count \"%s\" (use 1 or more).",
+	errSubTimeout:         "Invalid timeout \"%s\" (use 1 or more seconds).",
+	errSubRandomFilter:    "Invalid --random-filter \"%s\" (use a percentage from 0.1 to 100).",
+	errSubFormat:          "%s",
+	errSubFormatNoEOL:     "-F and -N cannot be used together.",
+	errRRTopics:           "All of topic, message, and response topic must be supplied.",
+	errRRResponseTopic:    "Invalid response topic '%s', does it contain '+' or '#'?",
+	errRRCorrelate:        "--correlate needs MQTT 5 (correlation data is a v5 property).",
+	errConnect:            "%v",
+	errConnectRefused:     "Connection error: %s",
+	errUnacked:            "%d of %d messages were not acknowledged by the broker%s.",
+	errTimedOut:           "Timed out",
+	warnPasswordNoUser:    "Warning: Not using password since username not set.",
+	errSubDenied:          "All subscription requests were denied.",
+	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
+	errZeroInput:          "Zero length input.",
 }
 
 // problem is a message with its arguments, worded when it is printed.

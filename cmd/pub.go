@@ -133,6 +133,9 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	if err != nil {
 		return err
 	}
+	if o.Mode == modeStdin && len(body) == 0 {
+		return &problem{id: errZeroInput} // as mosquitto_pub: an empty -s is almost always a mistake
+	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
 		return err

@@ -115,14 +115,16 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 	}
 	deadline := deadlineOf(o.Timeout)
 	msgs := make(chan *message.Message, 16)
-	s, stop, err := connectReceiving(ctx, o.pub.conn, streams, msgs)
+	setup, cancel := withTimeout(ctx, o.Timeout)
+	defer cancel()
+	s, stop, err := connectReceiving(setup, o.pub.conn, streams, msgs)
 	if err != nil {
-		return err
+		return timedOut(setup, err)
 	}
 	defer stop()
 	sub := session.Subscription{Filter: o.ResponseTopic, QoS: o.pub.QoS}
-	if _, err := s.Subscribe(ctx, []session.Subscription{sub}, o.pub.conn.Props.Subscribe); err != nil {
-		return err
+	if err := subscribe(setup, s, []session.Subscription{sub}, o.pub.conn.Props.Subscribe); err != nil {
+		return timedOut(setup, err)
 	}
 	req := &message.Message{Topic: o.pub.Topic, Payload: body, QoS: o.pub.QoS, Retain: o.pub.Retain}
 	req.Props = o.pub.conn.Props.Publish.Clone()

@@ -128,16 +128,10 @@ func parseSub(c *cli.Context) (*subOptions, error) {
 	}
 	if c.IsSet("random-filter") {
 		f, err := strconv.ParseFloat(c.String("random-filter"), 64)
-		if err != nil || f <= 0 || f > 100 {
+		if err != nil || f < 0.1 || f > 100 {
 			return nil, usageErr(errSubRandomFilter, c.String("random-filter"))
 		}
 		o.RandomFilter = int(f * 100)
-	}
-	if o.RemoveRetained && o.QoS != 0 {
-		return nil, usageErr(errSubRemoveRetainedQoS)
-	}
-	if o.ExitAfterSubscribe && o.Count > 0 {
-		return nil, usageErr(errSubCountE)
 	}
 	if o.Format, perr = parseFormat(c); perr != nil {
 		return nil, perr
@@ -153,7 +147,7 @@ func parseTimeout(c *cli.Context) (time.Duration, *problem) {
 		return 0, nil
 	}
 	w, err := strconv.Atoi(c.String("timeout"))
-	if err != nil || w < 1 || w > 3600 {
+	if err != nil || w < 1 {
 		return 0, usageErr(errSubTimeout, c.String("timeout"))
 	}
 	return time.Duration(w) * time.Second, nil
@@ -195,9 +189,11 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	f := o.Format
 	deadline := deadlineOf(o.Timeout)
 	msgs := make(chan *message.Message, 4096)
-	s, stop, err := connectReceiving(ctx, o.conn, streams, msgs)
+	setup, cancel := withTimeout(ctx, o.Timeout)
+	defer cancel()
+	s, stop, err := connectReceiving(setup, o.conn, streams, msgs)
 	if err != nil {
-		return err
+		return timedOut(setup, err)
 	}
 	defer stop()
 	subs := make([]session.Subscription, len(o.Topics))
@@ -207,12 +203,12 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 			subs[i].RetainHandling = 2 // v5: the broker need not send them at all; mosquitto_sub asks the same
 		}
 	}
-	if _, err := s.Subscribe(ctx, subs, o.conn.Props.Subscribe); err != nil {
-		return err
+	if err := subscribe(setup, s, subs, o.conn.Props.Subscribe); err != nil {
+		return timedOut(setup, err)
 	}
 	if len(o.Unsubscribe) > 0 {
-		if err := s.Unsubscribe(ctx, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
-			return err
+		if err := s.Unsubscribe(setup, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
+			return timedOut(setup, err)
 		}
 	}
 	if o.ExitAfterSubscribe {
@@ -225,13 +221,21 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	for {
 		select {
 		case m := <-msgs:
-			if o.RemoveRetained && m.Retain && len(m.Payload) > 0 {
-				_ = s.Publish(ctx, &message.Message{Topic: m.Topic, QoS: o.QoS, Retain: true})
-			}
 			if o.RetainedOnly && !m.Retain {
 				return nil
 			}
-			if !o.shouldPrint(m) {
+			if !o.shouldHandle(m) {
+				continue
+			}
+			// Only what -R and -T let through is cleared, at QoS 1 as mosquitto_sub does.
+			if o.RemoveRetained && m.Retain && len(m.Payload) > 0 {
+				_ = s.Publish(ctx, &message.Message{Topic: m.Topic, QoS: 1, Retain: true})
+			}
+			if o.RandomFilter < 10000 && rand.IntN(10000) >= o.RandomFilter {
+				printed++ // mosquitto_sub counts a message it drops at random towards -C
+				if o.Count > 0 && printed >= o.Count {
+					return writeError(out.Flush())
+				}
 				continue
 			}
 			buf = printMessage(f, buf[:0], m, streams.ErrOut)
@@ -262,7 +266,8 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	}
 }
 
-func (o *subOptions) shouldPrint(m *message.Message) bool {
+// shouldHandle applies -R and -T.
+func (o *subOptions) shouldHandle(m *message.Message) bool {
 	if o.SkipRetained && m.Retain {
 		return false
 	}
@@ -271,7 +276,7 @@ func (o *subOptions) shouldPrint(m *message.Message) bool {
 			return false
 		}
 	}
-	return o.RandomFilter >= 10000 || rand.IntN(10000) < o.RandomFilter
+	return true
 }
 
 func deadlineOf(d time.Duration) <-chan time.Time {
@@ -306,8 +311,46 @@ func connectReceiving(ctx context.Context, conn *connOptions, streams *iostreams
 	}
 	return s, func() {
 		close(quit)
-		// What was published (--remove-retained, a request) goes out before DISCONNECT.
-		s.Drain(context.WithoutCancel(ctx))
+		// What was published (--remove-retained, a request) goes out before DISCONNECT, unless a signal
+		// says to stop now.
+		drain, cancel := context.WithTimeout(ctx, 10*time.Second)
+		s.Drain(drain)
+		cancel()
 		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 	}, nil
+}
+
+// withTimeout bounds connecting and subscribing by -W too: mosquitto's -W counts from the start.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// timedOut turns an error caused by the -W deadline into the timeout.
+func timedOut(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return errTimeout
+	}
+	return err
+}
+
+// subscribe sends the SUBSCRIBE and fails when the broker refused every filter, as mosquitto_sub does.
+func subscribe(ctx context.Context, s session.Session, subs []session.Subscription, props *message.Properties) error {
+	granted, err := s.Subscribe(ctx, subs, props)
+	if err != nil {
+		return err
+	}
+	for _, g := range granted {
+		// 0x91 (packet identifier in use) is mochi confusing its own identifiers with ours while it
+		// resends a stored session's messages; the subscription stands, so it is no refusal.
+		if g < 0x80 || g == 0x91 {
+			return nil
+		}
+	}
+	if len(granted) == 0 {
+		return nil
+	}
+	return &exitError{code: 1, msg: mqttText[errSubDenied]}
 }

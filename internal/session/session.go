@@ -49,8 +49,14 @@ type Options struct {
 	OnMessage func(*message.Message)
 }
 
-// DefaultMaxInflight is the window of unacknowledged QoS 1/2 publishes when Options.MaxInflight is zero.
-const DefaultMaxInflight = 1000
+// DefaultMaxInflight is the window of unacknowledged QoS 1/2 publishes when Options.MaxInflight is zero:
+// mosquitto's default. A mosquitto broker refuses a 3.1.1 client with more QoS 2 messages in flight than
+// its max_inflight_messages (20 by default), and MQTT 3.1.1 has no way to learn that limit.
+const DefaultMaxInflight = 20
+
+// MaxPayload is the largest payload MQTT can carry in one PUBLISH with a short topic; the exact limit is
+// checked per message against the remaining-length field.
+const maxRemainingLength = 268435455
 
 // Subscription is one filter of a SUBSCRIBE.
 type Subscription struct {

@@ -192,6 +192,9 @@ func (s *v3) sendLoop() {
 }
 
 func (s *v3) Publish(ctx context.Context, m *message.Message) error {
+	if err := checkSize(V311, &topicPayload{m.Topic, m.Payload, m.QoS}, 0, 0); err != nil {
+		return err
+	}
 	if m.QoS > 0 {
 		if err := s.window.acquire(ctx, s.life.done); err != nil {
 			return s.life.wrap(err)

@@ -23,6 +23,8 @@ type v5 struct {
 	server ServerInfo
 	window *window
 	life   lifetime
+	// maxPacket is the broker's Maximum Packet Size (0: none said).
+	maxPacket uint32
 }
 
 // ackSession wraps paho's session state so that the acknowledgement of every QoS 1/2 PUBLISH arrives on
@@ -106,6 +108,9 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 			s.server.ClientID = ca.Properties.AssignedClientID
 		}
 	}
+	if ca.Properties != nil && ca.Properties.MaximumPacketSize != nil {
+		s.maxPacket = *ca.Properties.MaximumPacketSize
+	}
 	limit := opts.MaxInflight
 	if limit <= 0 {
 		limit = DefaultMaxInflight
@@ -165,8 +170,14 @@ func (s *v5) settle(cp packets.ControlPacket) {
 
 func (s *v5) Publish(ctx context.Context, m *message.Message) error {
 	p := &paho.Publish{QoS: m.QoS, Retain: m.Retain, Topic: m.Topic, Payload: m.Payload}
+	props := 0
 	if m.Props != nil {
-		p.InitProperties(toPacket(m.Props))
+		pp := toPacket(m.Props)
+		p.InitProperties(pp)
+		props = len(pp.Pack(packets.PUBLISH))
+	}
+	if err := checkSize(V5, &topicPayload{m.Topic, m.Payload, m.QoS}, props, s.maxPacket); err != nil {
+		return err
 	}
 	if m.QoS == 0 {
 		_, err := s.c.PublishWithOptions(ctx, p, paho.PublishOptions{Method: paho.PublishMethod_AsyncSend})
@@ -196,6 +207,8 @@ func (s *v5) Subscribe(ctx context.Context, subs []Subscription, props *message.
 	if pp := toPacket(props); pp != nil {
 		sp.InitProperties(pp)
 	}
+	ctx, cancel := s.life.bind(ctx)
+	defer cancel()
 	sa, err := s.c.Subscribe(ctx, sp)
 	if sa != nil {
 		return sa.Reasons, nil // a refused filter is reported by its reason code, not as a failed SUBSCRIBE
@@ -208,6 +221,8 @@ func (s *v5) Unsubscribe(ctx context.Context, filters []string, props *message.P
 	if pp := toPacket(props); pp != nil {
 		u.Properties = &paho.UnsubscribeProperties{User: paho.UserPropertiesFromPacketUser(pp.User)}
 	}
+	ctx, cancel := s.life.bind(ctx)
+	defer cancel()
 	_, err := s.c.Unsubscribe(ctx, u)
 	return s.life.wrap(err)
 }
@@ -328,6 +343,20 @@ func (l *lifetime) error() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.err
+}
+
+// bind returns a context that also ends when the connection does: paho.golang waits for a SUBACK on
+// its context alone, and would wait forever after the broker hung up.
+func (l *lifetime) bind(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-l.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // wrap prefers the reason the connection was lost over the error of the call that noticed it.

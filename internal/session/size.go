@@ -1,0 +1,40 @@
+package session
+
+import "fmt"
+
+// checkSize refuses a PUBLISH the protocol cannot carry or the broker said it will not take. Neither
+// library checks: paho.golang panics and paho.mqtt.golang writes a malformed length.
+func checkSize(version byte, m *topicPayload, props int, maxPacket uint32) error {
+	n := 2 + len(m.topic) + len(m.payload) + props
+	if m.qos > 0 {
+		n += 2
+	}
+	if version == V5 {
+		n += varintLen(props)
+	}
+	if n > maxRemainingLength {
+		return fmt.Errorf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), maxRemainingLength)
+	}
+	if total := 1 + varintLen(n) + n; maxPacket > 0 && uint32(total) > maxPacket {
+		return fmt.Errorf("message of %d bytes makes a %d-byte packet; the broker accepts at most %d", len(m.payload), total, maxPacket)
+	}
+	return nil
+}
+
+type topicPayload struct {
+	topic   string
+	payload []byte
+	qos     byte
+}
+
+func varintLen(n int) int {
+	switch {
+	case n < 128:
+		return 1
+	case n < 16384:
+		return 2
+	case n < 2097152:
+		return 3
+	}
+	return 4
+}
