@@ -80,24 +80,8 @@ func parsePub(c *cli.Context) (*pubOptions, error) {
 		return nil, err
 	}
 	o := &pubOptions{conn: conn, Retain: c.Bool("retain")}
-	modes := 0
-	set := func(m pubMode, on bool) {
-		if on {
-			o.Mode = m
-			modes++
-		}
-	}
-	set(modeMessage, c.IsSet("message"))
-	set(modeFile, c.IsSet("file"))
-	set(modeStdin, c.Bool("stdin-file"))
-	set(modeLines, c.Bool("stdin-line"))
-	set(modeNull, c.Bool("null-message"))
-	if modes > 1 {
-		return nil, usageErr(errPubOneMode)
-	}
-	o.Message, o.File = []byte(c.String("message")), c.String("file")
 	var perr *problem
-	if o.QoS, perr = parseQoS(c.String("qos")); perr != nil {
+	if perr = o.parsePayload(c); perr != nil {
 		return nil, perr
 	}
 	o.Topic = c.String("topic")
@@ -126,6 +110,30 @@ func parsePub(c *cli.Context) (*pubOptions, error) {
 		conn.Session.MaxInflight = min(m, 65535)
 	}
 	return o, nil
+}
+
+// parsePayload reads the flags that say what to send (-m, -f, -s, -l, -n; rr has no -l) and -q.
+func (o *pubOptions) parsePayload(c *cli.Context) *problem {
+	modes := 0
+	for _, m := range []struct {
+		mode pubMode
+		on   bool
+	}{
+		{modeMessage, c.IsSet("message")}, {modeFile, c.IsSet("file")}, {modeStdin, c.Bool("stdin-file")},
+		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")},
+	} {
+		if m.on {
+			o.Mode = m.mode
+			modes++
+		}
+	}
+	if modes > 1 {
+		return usageErr(errPubOneMode)
+	}
+	o.Message, o.File = []byte(c.String("message")), c.String("file")
+	var perr *problem
+	o.QoS, perr = parseQoS(c.String("qos"))
+	return perr
 }
 
 func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) error {

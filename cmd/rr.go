@@ -65,24 +65,10 @@ func parseRR(c *cli.Context) (*rrOptions, error) {
 		return nil, err
 	}
 	p := &pubOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), Repeat: 1}
-	modes := 0
-	for _, m := range []struct {
-		mode pubMode
-		on   bool
-	}{{modeMessage, c.IsSet("message")}, {modeFile, c.IsSet("file")}, {modeStdin, c.Bool("stdin-file")}, {modeNull, c.Bool("null-message")}} {
-		if m.on {
-			p.Mode = m.mode
-			modes++
-		}
-	}
-	if modes > 1 {
-		return nil, usageErr(errPubOneMode)
-	}
-	p.Message, p.File = []byte(c.String("message")), c.String("file")
-	var perr *problem
-	if p.QoS, perr = parseQoS(c.String("qos")); perr != nil {
+	if perr := p.parsePayload(c); perr != nil {
 		return nil, perr
 	}
+	var perr *problem
 	if conn.URLTopic != nil && !c.IsSet("topic") {
 		p.Topic = *conn.URLTopic
 	}
