@@ -118,6 +118,11 @@ func linkedConn(c *mosqargs.Config) (*connOptions, string) {
 		}
 		d.Scheme, d.TLS = transport.TLS, cfg
 	}
+	if c.WebSocket && d.Scheme == transport.TLS {
+		d.Scheme = transport.WSS
+	} else if c.WebSocket && d.Scheme == transport.TCP {
+		d.Scheme = transport.WS
+	}
 
 	if w := c.WillTopic; w != nil {
 		s.Will = &session.Will{Topic: *w, QoS: byte(c.WillQoS), Retain: c.WillRetain, Props: c.Props.Will}

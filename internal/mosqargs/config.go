@@ -104,6 +104,9 @@ type Config struct {
 	Insecure                          bool
 	TLSUseOSCerts                     bool
 
+	// WebSocket is set by a ws:// or wss:// -L URL, which mosquitto 2.0.11 refuses and mqtt accepts.
+	WebSocket bool
+
 	// Proxy is --proxy parsed; nil without one.
 	Proxy *SocksProxy
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// parseURL is -L/--url: mqtt:// or mqtts:// (any case), then [user[:pass]@]host[:port]/topic. It sets the
+// parseURL is -L/--url: mqtt:// or mqtts:// (any case; mqtt also takes ws:// and wss://), then [user[:pass]@]host[:port]/topic. It sets the
 // port before it can fail, checks the topic before it looks at the rest, and never range-checks the port
 // (":70000" fails only at connect, ":abc" is 0 and so a unix socket).
 func (ps *parser) parseURL(v string) *failure {
@@ -17,6 +17,13 @@ func (ps *parser) parseURL(v string) *failure {
 		url = url[len("mqtts://"):]
 		ps.cfg.Port = 8883
 		ps.cfg.TLSUseOSCerts = true
+	// mqtt's addition, kept in the mosquitto mode because no script relies on these being refused.
+	case hasPrefixFold(url, "ws://"):
+		url = url[len("ws://"):]
+		ps.cfg.Port, ps.cfg.WebSocket = 80, true
+	case hasPrefixFold(url, "wss://"):
+		url = url[len("wss://"):]
+		ps.cfg.Port, ps.cfg.WebSocket, ps.cfg.TLSUseOSCerts = 443, true, true
 	default:
 		return failMsg(msgURLScheme)
 	}
