@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,7 @@ func TestMain(m *testing.M) {
 // TLS and unix listener. A script sees their addresses as $PORT, $WSPORT, $TLSPORT, $WSSPORT and $SOCK,
 // and the CA that signs the TLS certificate as $CAFILE (client pair: $CERTFILE, $KEYFILE). $TLSWRONGPORT
 // presents a certificate for another host name; $OTHERCA is a CA that signed nothing the broker shows.
+// $SILENTPORT accepts connections and never answers.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -79,7 +81,38 @@ func setupBroker(env *testscript.Env) error {
 	env.Setenv("CERTFILE", files.ClientCert)
 	env.Setenv("KEYFILE", files.ClientKey)
 	env.Values["broker"] = scriptBroker{b}
+	silent, err := silentListener()
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { silent.Close() })
+	_, sp, _ := splitPort(silent.Addr().String())
+	env.Setenv("SILENTPORT", sp)
 	return nil
+}
+
+// silentListener accepts connections and never says a word: a port that is not MQTT, or a stalled broker.
+func silentListener() (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return l, nil
 }
 
 func splitPort(addr string) (string, string, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"time"
 )
 
 // Connect dials the broker and completes the MQTT handshake. A refused CONNACK is a *ConnectError.
@@ -18,6 +19,13 @@ func Connect(ctx context.Context, opts Options) (Session, error) {
 			id = "(null)" // as libmosquitto prints a client that sent no id
 		}
 		conn = newTraceConn(conn, opts.Debug, id)
+	}
+	// A peer that accepts the connection but never answers (not an MQTT port, a stalled broker) is given
+	// up on after one and a half keep-alives, as a keep-alive would detect it on a live session.
+	if opts.KeepAlive > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.KeepAlive*3/2, errNoConnack(opts.KeepAlive*3/2))
+		defer cancel()
 	}
 	if opts.Version == V5 {
 		s, err := dialV5(ctx, opts, conn)
@@ -43,4 +51,10 @@ func RandomClientID() string {
 		b[i] = alnum[int(b[i]&0x7f)%len(alnum)]
 	}
 	return fmt.Sprintf("mosq-%s", b)
+}
+
+type errNoConnack time.Duration
+
+func (e errNoConnack) Error() string {
+	return fmt.Sprintf("no CONNACK from the broker within %s: is this an MQTT port?", time.Duration(e))
 }

@@ -84,6 +84,9 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 			return nil, &ConnectError{Version: opts.Version, Code: rc}
 		}
 		s.c.Disconnect(0)
+		if ctx.Err() != nil {
+			err = context.Cause(ctx)
+		}
 		return nil, fmt.Errorf("waiting for CONNACK: %w", err)
 	}
 	s.server = ServerInfo{SessionPresent: tok.(*pahov3.ConnectToken).SessionPresent(), ClientID: opts.ClientID}

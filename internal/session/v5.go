@@ -99,6 +99,9 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 			}
 			return nil, ce
 		}
+		if ctx.Err() != nil {
+			err = context.Cause(ctx)
+		}
 		return nil, fmt.Errorf("waiting for CONNACK: %w", err)
 	}
 	s.server = ServerInfo{SessionPresent: ca.SessionPresent, ClientID: opts.ClientID}
