@@ -7,6 +7,7 @@
 package format
 
 import (
+	"fmt"
 	"time"
 
 	"mqtt/internal/message"
@@ -20,9 +21,15 @@ type Options struct {
 	Verbose bool // -v
 	NoEOL   bool // -N
 	Pretty  bool // --pretty, for %j and %J
-	// Location is the time zone of %I, %j, %J and @ sequences; nil means time.Local, which is what
-	// mosquitto's localtime(3) uses (TZ).
+	// Location is the time zone of %I, %j, %J and @ sequences and of Timestamp; nil means time.Local, which
+	// is what mosquitto's localtime(3) uses (TZ).
 	Location *time.Location
+	// Output is --output: how the payload is shown in default and -v output. "" and "text" print it as is
+	// (mosquitto), "hex" as a hex dump, "base64" as one line of standard base64. -F ignores it.
+	Output string
+	// Timestamp is --timestamp: the receive time (RFC 3339, microseconds) and a space in front of default
+	// and -v output. -F ignores it: the -F language has its own time specifiers.
+	Timestamp bool
 }
 
 type mode uint8
@@ -42,11 +49,19 @@ type Formatter struct {
 	steps    []step
 	needTime bool // some step reads the clock, so Append breaks Received down once per message
 	jsonRaw  int  // number of %J steps: the Count of a NotJSONError
+	// output and timestamp are --output and --timestamp; with neither, default and -v output take
+	// mosquitto's own path untouched.
+	output    output
+	timestamp bool
 }
 
 // New returns the formatter mosquitto_sub would use for these flags: -F when Format is set (it wins over -v),
 // else -v, else the payload alone.
 func New(opts Options) (*Formatter, error) {
+	out, ok := parseOutput(opts.Output)
+	if !ok {
+		return nil, fmt.Errorf("unknown --output %q: use text, hex or base64", opts.Output)
+	}
 	if opts.Format != "" {
 		return Compile(opts.Format, opts)
 	}
@@ -54,6 +69,8 @@ func New(opts Options) (*Formatter, error) {
 	if opts.Verbose {
 		f.mode = modeVerbose
 	}
+	f.output = out
+	f.timestamp = opts.Timestamp
 	return f, nil
 }
 
@@ -88,6 +105,9 @@ func newFormatter(opts Options) *Formatter {
 // dst has room. The error is a *NotJSONError when %J met a payload that is not JSON; the rest of the output is
 // still appended, as mosquitto still prints it.
 func (f *Formatter) Append(dst []byte, m *message.Message) ([]byte, error) {
+	if f.mode != modeFormat && (f.output != outputText || f.timestamp) {
+		return f.appendPlain(dst, m), nil
+	}
 	switch f.mode {
 	case modePayload:
 		// mosquitto skips an empty message entirely: no newline either.
