@@ -17,6 +17,9 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	InTTY, OutTTY, ErrTTY bool
+	// ColorOut and ColorErr say whether Out and ErrOut may carry ANSI colour. They are false until
+	// SetColorMode decides them, so streams built by hand or by Test are plain.
+	ColorOut, ColorErr bool
 }
 
 // System returns the process's own streams. A terminal is detected per stream: stdout may be a pipe

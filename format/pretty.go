@@ -1,0 +1,729 @@
+package format
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"mqtt/internal/message"
+)
+
+// PrettyOptions configure the terminal view of `mqtt sub`.
+type PrettyOptions struct {
+	// Color adds ANSI SGR sequences. Without it the layout is the same and the output holds no escape at all.
+	Color bool
+	// Verbose adds the packet id, the dup flag and the v5 properties beyond content type and user properties.
+	Verbose bool
+	// Location is the time zone of the header's clock; nil means time.Local.
+	Location *time.Location
+	// MaxPayload is how many payload bytes are shown before the rest is cut with a note; 0 means 4096.
+	MaxPayload int
+	// Width is the terminal width if known; 0 means 80. It picks 16 or 8 bytes per hex dump row.
+	Width int
+}
+
+// Pretty prints each message as a record for a person at a terminal: a header line with the time, the topic
+// in a colour of its own, QoS, retained and a summary of the v5 properties, then the payload indented by two
+// spaces (JSON indented and coloured, text as is, binary as a hex dump). It is immutable and safe for
+// concurrent use, and Append allocates nothing once dst has room.
+//
+// Nothing a publisher sends reaches the terminal as a control sequence: control characters in topics,
+// properties and payloads are printed as visible symbols or escapes.
+type Pretty struct {
+	color   bool
+	verbose bool
+	loc     *time.Location
+	max     int
+	row     int // hex dump bytes per row
+}
+
+var _ Printer = (*Pretty)(nil)
+
+// NewPretty returns the terminal view for o.
+func NewPretty(o PrettyOptions) *Pretty {
+	p := &Pretty{color: o.Color, verbose: o.Verbose, loc: o.Location, max: o.MaxPayload, row: 16}
+	if p.loc == nil {
+		p.loc = time.Local
+	}
+	if p.max <= 0 {
+		p.max = 4096
+	}
+	if o.Width > 0 && o.Width < prettyHexRowWidth(16) {
+		p.row = 8
+	}
+	return p
+}
+
+// SGR parameters. Topics use 256-colour mid-tones: each has a contrast ratio of about 4 against both a black
+// and a white background (prettyPalette's test checks at least 3), where the 16 basic colours depend on the
+// theme and yellow, white and black vanish on one background or the other. JSON uses the basic colours,
+// which themes tune for their own background.
+const (
+	prettyResetSGR   = "0"
+	prettyDimSGR     = "2"
+	prettyBoldSGR    = "1"
+	prettyKeySGR     = "34" // blue
+	prettyStringSGR  = "32" // green
+	prettyNumberSGR  = "36" // cyan
+	prettyLiteralSGR = "35" // magenta: true, false, null
+)
+
+var prettyPalette = [...]string{
+	"38;5;160", // red     #d70000
+	"38;5;28",  // green   #008700
+	"38;5;32",  // blue    #0087d7
+	"38;5;127", // magenta #af00af
+	"38;5;30",  // teal    #008787
+	"38;5;166", // orange  #d75f00
+}
+
+// prettyTopicColor picks a topic's colour by its FNV-1a hash, so one topic keeps one colour across messages and runs.
+func prettyTopicColor(topic string) string {
+	h := uint32(2166136261)
+	for i := 0; i < len(topic); i++ {
+		h ^= uint32(topic[i])
+		h *= 16777619
+	}
+	return prettyPalette[h%uint32(len(prettyPalette))]
+}
+
+func (p *Pretty) on(dst []byte, sgr string) []byte {
+	if !p.color {
+		return dst
+	}
+	dst = append(dst, "\x1b["...)
+	dst = append(dst, sgr...)
+	return append(dst, 'm')
+}
+
+func (p *Pretty) off(dst []byte) []byte { return p.on(dst, prettyResetSGR) }
+
+// Append appends m's record to dst. It never fails: every payload has a view.
+func (p *Pretty) Append(dst []byte, m *message.Message) ([]byte, error) {
+	dst = p.appendHeader(dst, m)
+	dst = p.appendPayload(dst, m.Payload)
+	return dst, nil
+}
+
+func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
+	dst = p.on(dst, prettyDimSGR)
+	dst = prettyClock(dst, m.Received, p.loc)
+	dst = p.off(dst)
+	dst = append(dst, "  "...)
+	dst = p.on(dst, prettyTopicColor(m.Topic))
+	dst = prettyVisible(dst, m.Topic, false)
+	dst = p.off(dst)
+	dst = append(dst, "  "...)
+	dst = p.on(dst, prettyDimSGR)
+	dst = append(dst, 'q', '0'+m.QoS)
+	dst = p.off(dst)
+	if m.Retain {
+		dst = append(dst, ' ')
+		dst = p.on(dst, prettyBoldSGR)
+		dst = append(dst, "retained"...)
+		dst = p.off(dst)
+	}
+	if p.verbose && m.Dup {
+		dst = append(dst, " dup"...)
+	}
+	if p.verbose && m.MID != 0 {
+		dst = append(dst, " mid="...)
+		dst = strconv.AppendUint(dst, uint64(m.MID), 10)
+	}
+	if m.Props != nil {
+		dst = p.appendProps(dst, m.Props)
+	}
+	return append(dst, '\n')
+}
+
+// prettyClock writes 15:04:05.000 without time.Format's parsing; a zero time (an outgoing message) is dashes.
+func prettyClock(dst []byte, t time.Time, loc *time.Location) []byte {
+	if t.IsZero() {
+		return append(dst, "--:--:--.---"...)
+	}
+	t = t.In(loc)
+	h, m, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// appendProps summarises the v5 properties, dim, after the header: content type and user properties always,
+// the rest with Verbose.
+func (p *Pretty) appendProps(dst []byte, pr *message.Properties) []byte {
+	start := len(dst)
+	dst = append(dst, "  "...)
+	dst = p.on(dst, prettyDimSGR)
+	mark := len(dst)
+	key := func(dst []byte, k string) []byte {
+		if len(dst) > mark {
+			dst = append(dst, ' ')
+		}
+		dst = prettyVisible(dst, k, true)
+		return append(dst, '=')
+	}
+	field := func(dst []byte, k, v string) []byte { return prettyVisible(key(dst, k), v, true) }
+	if pr.ContentType != "" {
+		dst = field(dst, "content-type", pr.ContentType)
+	}
+	for _, u := range pr.User {
+		dst = field(dst, u.Key, u.Value)
+	}
+	if p.verbose {
+		if pr.PayloadFormat != nil {
+			dst = key(dst, "payload-format")
+			dst = strconv.AppendUint(dst, uint64(*pr.PayloadFormat), 10)
+		}
+		if pr.MessageExpiry != nil {
+			dst = key(dst, "expiry")
+			dst = strconv.AppendUint(dst, uint64(*pr.MessageExpiry), 10)
+			dst = append(dst, 's')
+		}
+		if pr.ResponseTopic != "" {
+			dst = field(dst, "response-topic", pr.ResponseTopic)
+		}
+		if len(pr.CorrelationData) > 0 {
+			dst = key(dst, "correlation-data")
+			dst = prettyVisibleBytes(dst, pr.CorrelationData)
+		}
+		for _, id := range pr.SubscriptionIDs {
+			dst = key(dst, "subscription-id")
+			dst = strconv.AppendInt(dst, int64(id), 10)
+		}
+	}
+	if len(dst) == mark {
+		return dst[:start] // nothing to show: no stray spaces or escapes
+	}
+	return p.off(dst)
+}
+
+// prettyVisible appends s with every control character made visible. quoted (for property keys and values)
+// Go-quotes s when it holds a space, a quote, an '=' or anything unprintable, so that k=v pairs stay parseable
+// by eye; otherwise C0 controls become Unicode control pictures (␛ for ESC) and DEL and C1 controls \u escapes.
+func prettyVisible(dst []byte, s string, quoted bool) []byte {
+	if quoted {
+		if prettyNeedsQuote(s) {
+			return strconv.AppendQuote(dst, s)
+		}
+		return append(dst, s...)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= ' ' && c < 0x7f {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		dst = prettyRune(dst, r, n, c)
+		i += n
+	}
+	return dst
+}
+
+func prettyNeedsQuote(s string) bool {
+	if s == "" {
+		return true
+	}
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == '=' || r == '\\' || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
+}
+
+func prettyVisibleBytes(dst, b []byte) []byte {
+	if utf8.Valid(b) {
+		return prettyVisible(dst, string(b), true) // the conversion does not escape: no allocation
+	}
+	dst = append(dst, "0x"...)
+	for _, c := range b {
+		dst = append(dst, prettyHex[c>>4], prettyHex[c&15])
+	}
+	return dst
+}
+
+const prettyHex = "0123456789abcdef"
+
+// prettyRune shows one non-ASCII-printable rune: C0 as its control picture, DEL, C1 and invalid bytes
+// as \u or \x escapes, anything else as itself.
+func prettyRune(dst []byte, r rune, n int, first byte) []byte {
+	switch {
+	case r == utf8.RuneError && n == 1:
+		return append(dst, '\\', 'x', prettyHex[first>>4], prettyHex[first&15])
+	case r < ' ':
+		return utf8.AppendRune(dst, 0x2400+r)
+	case r == 0x7f:
+		return utf8.AppendRune(dst, 0x2421)
+	case r <= 0x9f:
+		return append(dst, '\\', 'u', '0', '0', prettyHex[r>>4], prettyHex[r&15])
+	}
+	return utf8.AppendRune(dst, r)
+}
+
+// appendPayload shows the payload under the header, each line indented by two spaces: JSON indented and
+// coloured, text as is, anything else as a hex dump; at most p.max bytes of it, then a note of the size.
+func (p *Pretty) appendPayload(dst, b []byte) []byte {
+	if len(b) == 0 {
+		dst = append(dst, "  "...)
+		dst = p.on(dst, prettyDimSGR)
+		dst = append(dst, "(empty)"...)
+		dst = p.off(dst)
+		return append(dst, '\n')
+	}
+	shown := len(b)
+	switch {
+	case prettyValidJSON(b): // the whole payload: a cut document is still shown as JSON
+		dst, shown = p.appendJSON(dst, b)
+	case prettyIsText(b[:prettyTextCut(b, p.max)]):
+		shown = prettyTextCut(b, p.max)
+		dst = p.appendText(dst, b[:shown])
+	default:
+		shown = min(len(b), p.max)
+		dst = p.appendHexDump(dst, b[:shown])
+	}
+	if shown < len(b) {
+		dst = append(dst, "  "...)
+		dst = p.on(dst, prettyDimSGR)
+		dst = append(dst, "… ("...)
+		dst = strconv.AppendInt(dst, int64(len(b)), 10)
+		dst = append(dst, " bytes, "...)
+		dst = strconv.AppendInt(dst, int64(shown), 10)
+		dst = append(dst, " shown)"...)
+		dst = p.off(dst)
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+// prettyTextCut is where text is cut: at most max bytes, backed off to the start of a UTF-8 sequence.
+func prettyTextCut(b []byte, limit int) int {
+	if len(b) <= limit {
+		return len(b)
+	}
+	n := limit
+	for i := 0; i < utf8.UTFMax && n > 0 && !utf8.RuneStart(b[n]); i++ {
+		n--
+	}
+	return n
+}
+
+// prettyIsText says whether b reads as text: valid UTF-8 with no NUL, and control characters other than tab, line
+// feed and carriage return in at most one byte in 32. Small-valued binary (a counter, protobuf) is valid
+// UTF-8 too, and reads better as a hex dump than as a row of control pictures.
+func prettyIsText(b []byte) bool {
+	ctl := 0
+	for i, c := range b {
+		switch {
+		case c == 0:
+			return false
+		case c < ' ' && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			ctl++
+		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f: // a C1 control
+			ctl++
+		}
+	}
+	return ctl*9 <= len(b) && utf8.Valid(b)
+}
+
+// appendText indents every line; tabs stay, CRLF is a line end, one final line end is dropped (most text
+// payloads were written by echo), and other control characters are made visible.
+func (p *Pretty) appendText(dst, b []byte) []byte {
+	if b[len(b)-1] == '\n' {
+		b = b[:len(b)-1]
+		if len(b) > 0 && b[len(b)-1] == '\r' {
+			b = b[:len(b)-1]
+		}
+	}
+	dst = append(dst, "  "...)
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c >= ' ' && c < 0x7f || c == '\t':
+			dst = append(dst, c)
+			i++
+		case c == '\n':
+			dst = append(dst, "\n  "...)
+			i++
+		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			i++
+		default:
+			r, n := utf8.DecodeRune(b[i:])
+			if r < ' ' || (r >= 0x7f && r <= 0x9f) || (r == utf8.RuneError && n == 1) {
+				dst = p.on(dst, prettyDimSGR)
+				dst = prettyRune(dst, r, n, c)
+				dst = p.off(dst)
+			} else {
+				dst = append(dst, b[i:i+n]...)
+			}
+			i += n
+		}
+	}
+	return append(dst, '\n')
+}
+
+// prettyHexRowWidth is the width of a hex dump row of n bytes, indent included, as hexdump -C lays it out.
+func prettyHexRowWidth(n int) int { return 2 + 8 + 1 + 3*n + 1 + 3 + n + 1 }
+
+// appendHexDump prints b as hexdump -C does (offset, hex in two groups, ASCII between bars), indented, with
+// the offsets dim.
+func (p *Pretty) appendHexDump(dst, b []byte) []byte {
+	for off := 0; off < len(b); off += p.row {
+		row := b[off:min(off+p.row, len(b))]
+		dst = append(dst, "  "...)
+		dst = p.on(dst, prettyDimSGR)
+		for shift := 28; shift >= 0; shift -= 4 {
+			dst = append(dst, prettyHex[off>>shift&15])
+		}
+		dst = p.off(dst)
+		dst = append(dst, ' ')
+		for i := 0; i < p.row; i++ {
+			if i == p.row/2 {
+				dst = append(dst, ' ')
+			}
+			if i < len(row) {
+				dst = append(dst, ' ', prettyHex[row[i]>>4], prettyHex[row[i]&15])
+			} else {
+				dst = append(dst, "   "...)
+			}
+		}
+		dst = append(dst, "  |"...)
+		for _, c := range row {
+			if c < ' ' || c >= 0x7f {
+				c = '.'
+			}
+			dst = append(dst, c)
+		}
+		dst = append(dst, "|\n"...)
+	}
+	return dst
+}
+
+// appendJSON indents the valid JSON document b by two spaces a level, under the record's own two-space
+// indent, colouring keys, strings, numbers and literals. It stops at the first token that starts past p.max
+// and returns how many bytes of b it showed.
+func (p *Pretty) appendJSON(dst, b []byte) ([]byte, int) {
+	depth := 1
+	dst = append(dst, "  "...)
+	for i := 0; i < len(b); {
+		c := b[i]
+		if i >= p.max && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return prettyEndCut(dst), i
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			i++
+		case '{', '[':
+			j := prettySkipSpace(b, i+1)
+			if b[j] == '}' || b[j] == ']' {
+				dst = append(dst, c, b[j])
+				i = j + 1
+				continue
+			}
+			depth++
+			dst = prettyNewline(append(dst, c), depth)
+			i++
+		case '}', ']':
+			depth--
+			dst = append(prettyNewline(dst, depth), c)
+			i++
+		case ',':
+			dst = prettyNewline(append(dst, c), depth)
+			i++
+		case ':':
+			dst = append(dst, ':', ' ')
+			i++
+		case '"':
+			end := prettyStringEnd(b, i)
+			sgr := prettyStringSGR
+			if j := prettySkipSpace(b, end); j < len(b) && b[j] == ':' {
+				sgr = prettyKeySGR
+			}
+			cut := prettyTokenCut(b, i, end, p.max)
+			if cut == i {
+				return prettyEndCut(dst), i
+			}
+			dst = p.on(dst, sgr)
+			dst = prettyJSONString(dst, b[i:cut])
+			dst = p.off(dst)
+			if cut < end {
+				return append(dst, '\n'), cut
+			}
+			i = end
+		default: // a number or true, false, null
+			end := i
+			for end < len(b) && !prettyJSONDelim(b[end]) {
+				end++
+			}
+			sgr := prettyNumberSGR
+			if c == 't' || c == 'f' || c == 'n' {
+				sgr = prettyLiteralSGR
+			}
+			cut := prettyTokenCut(b, i, end, p.max)
+			if cut == i {
+				return prettyEndCut(dst), i
+			}
+			dst = p.on(dst, sgr)
+			dst = append(dst, b[i:cut]...)
+			dst = p.off(dst)
+			if cut < end {
+				return append(dst, '\n'), cut
+			}
+			i = end
+		}
+	}
+	return append(dst, '\n'), len(b)
+}
+
+// prettyTokenCut is where the token b[i:end] is cut so that no more than limit bytes of b are shown: end
+// when it fits; i, to leave it out whole, when it is short and not the first; else the last UTF-8 boundary
+// within the limit (past i, so that a cut shows something).
+func prettyTokenCut(b []byte, i, end, limit int) int {
+	switch {
+	case end <= limit:
+		return end
+	case end-i <= 80 && i > 0:
+		return i
+	}
+	return max(prettyTextCut(b[:end], limit), i+1)
+}
+
+// prettyEndCut ends the last line of a cut document, dropping the indent already written for a next token.
+func prettyEndCut(dst []byte) []byte {
+	for len(dst) > 0 && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	if len(dst) > 0 && dst[len(dst)-1] == '\n' {
+		return dst
+	}
+	return append(dst, '\n')
+}
+
+func prettyNewline(dst []byte, depth int) []byte {
+	dst = append(dst, '\n')
+	for range depth {
+		dst = append(dst, ' ', ' ')
+	}
+	return dst
+}
+
+func prettySkipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func prettyJSONDelim(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', ',', ':', ']', '}':
+		return true
+	}
+	return false
+}
+
+// prettyStringEnd returns the index just past the closing quote of the valid JSON string starting at b[i].
+func prettyStringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// prettyJSONString copies a JSON string token. JSON forbids raw C0 controls but allows DEL, C1
+// controls (U+009B is a CSI to some terminals) and, as encoding/json checks it, invalid UTF-8: those are
+// written as \u escapes, so the text stays valid JSON with the same meaning and the terminal sees no control.
+func prettyJSONString(dst, s []byte) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x7f {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(dst, `\ufffd`...)
+		case r <= 0x9f:
+			dst = append(dst, '\\', 'u', '0', '0', prettyHex[r>>4], prettyHex[r&15])
+		default:
+			dst = append(dst, s[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
+}
+
+// prettyValidJSON reports whether b is one JSON document (RFC 8259), as encoding/json.Valid does (invalid
+// UTF-8 in strings included), but without allocating: json.Valid builds a *SyntaxError for every payload that
+// is not JSON, which in this view is most text payloads.
+func prettyValidJSON(b []byte) bool {
+	s := prettyScanner{b: b}
+	s.space()
+	if !s.value() {
+		return false
+	}
+	s.space()
+	return s.i == len(b)
+}
+
+// prettyJSONMaxDepth is encoding/json's nesting limit: deeper documents are shown as text.
+const prettyJSONMaxDepth = 10000
+
+type prettyScanner struct {
+	b        []byte
+	i, depth int
+}
+
+func (s *prettyScanner) space() { s.i = prettySkipSpace(s.b, s.i) }
+
+func (s *prettyScanner) at(c byte) bool { return s.i < len(s.b) && s.b[s.i] == c }
+
+func (s *prettyScanner) value() bool {
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch s.b[s.i] {
+	case '{':
+		return s.container('}')
+	case '[':
+		return s.container(']')
+	case '"':
+		return s.string()
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	}
+	return s.number()
+}
+
+func (s *prettyScanner) container(end byte) bool {
+	if s.depth++; s.depth > prettyJSONMaxDepth {
+		return false
+	}
+	s.i++
+	s.space()
+	if s.at(end) {
+		s.i++
+		s.depth--
+		return true
+	}
+	for {
+		if end == '}' {
+			if !s.at('"') || !s.string() {
+				return false
+			}
+			s.space()
+			if !s.at(':') {
+				return false
+			}
+			s.i++
+			s.space()
+		}
+		if !s.value() {
+			return false
+		}
+		s.space()
+		switch {
+		case s.at(','):
+			s.i++
+			s.space()
+		case s.at(end):
+			s.i++
+			s.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (s *prettyScanner) string() bool {
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			s.i++
+			return true
+		case c < ' ':
+			return false
+		case c == '\\':
+			s.i++
+			if s.i >= len(s.b) {
+				return false
+			}
+			switch s.b[s.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if s.i+4 >= len(s.b) {
+					return false
+				}
+				for _, h := range s.b[s.i+1 : s.i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return false
+					}
+				}
+				s.i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+func (s *prettyScanner) literal(lit string) bool {
+	if len(s.b)-s.i < len(lit) || string(s.b[s.i:s.i+len(lit)]) != lit {
+		return false
+	}
+	s.i += len(lit)
+	return true
+}
+
+func (s *prettyScanner) number() bool {
+	if s.at('-') {
+		s.i++
+	}
+	switch {
+	case s.at('0'):
+		s.i++
+	case s.i < len(s.b) && '1' <= s.b[s.i] && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	if s.at('.') {
+		s.i++
+		if !s.digits() {
+			return false
+		}
+	}
+	if s.at('e') || s.at('E') {
+		s.i++
+		if s.at('+') || s.at('-') {
+			s.i++
+		}
+		if !s.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+// digits skips one or more digits; false when there is none.
+func (s *prettyScanner) digits() bool {
+	start := s.i
+	for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
+		s.i++
+	}
+	return s.i > start
+}
