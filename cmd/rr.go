@@ -23,7 +23,7 @@ import (
 type rrOptions struct {
 	pub           *pubOptions
 	ResponseTopic string
-	Format        *format.Formatter
+	Format        format.Printer
 	Correlate     bool
 	Timeout       time.Duration
 }
@@ -47,7 +47,7 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 		UsageText: "mqtt rr [-h host] [-p port] -t topic -e response-topic {-m message | -f file | -s | -n} [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			opts, err := parseRR(c)
+			opts, err := parseRR(c, streams)
 			if err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 	}
 }
 
-func parseRR(c *cli.Context) (*rrOptions, error) {
+func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if c.Args().Present() {
 		return nil, usageErr(errExtraArg, c.Args().First())
 	}
@@ -88,7 +88,7 @@ func parseRR(c *cli.Context) (*rrOptions, error) {
 	if o.Timeout, perr = parseTimeout(c); perr != nil {
 		return nil, perr
 	}
-	if o.Format, perr = parseFormat(c); perr != nil {
+	if o.Format, perr = parseFormat(c, streams); perr != nil {
 		return nil, perr
 	}
 	return o, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"syscall"
 	"time"
@@ -36,7 +37,7 @@ type subOptions struct {
 	RetainAsPublished  bool
 	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
 	RandomFilter int
-	Format       *format.Formatter
+	Format       format.Printer
 }
 
 // outputFlags are the flags that say how a received message is printed; rr shares them.
@@ -47,6 +48,11 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "print with a mosquitto_sub format string (see the man page)"},
 		&cli.BoolFlag{Name: "pretty", Usage: "indent the JSON of %j and %J"},
 		&cli.StringFlag{Name: "timeout", Aliases: []string{"W"}, Usage: "exit with code 27 after `SECONDS` without finishing"},
+		&cli.BoolFlag{Name: "json", Usage: "print one JSON object per message (binary payloads in base64)"},
+		&cli.BoolFlag{Name: "json-payload", Usage: "with --json, embed a payload that is JSON as JSON"},
+		&cli.StringFlag{Name: "output", Usage: "payload as `text`, hex (a dump) or base64, in default and -v output"},
+		&cli.BoolFlag{Name: "timestamp", Usage: "print the receive time (RFC 3339) before each message"},
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour: auto (on a terminal), always or never; NO_COLOR is honoured"},
 	}
 }
 
@@ -71,7 +77,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		UsageText: "mqtt sub [-h host] [-p port] -t topic [-t topic ...] [-v] [-C count] [-F format] [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			opts, err := parseSub(c)
+			opts, err := parseSub(c, streams)
 			if err != nil {
 				return err
 			}
@@ -80,7 +86,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 	}
 }
 
-func parseSub(c *cli.Context) (*subOptions, error) {
+func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error) {
 	if c.Args().Present() {
 		return nil, usageErr(errExtraArg, c.Args().First())
 	}
@@ -133,7 +139,7 @@ func parseSub(c *cli.Context) (*subOptions, error) {
 		}
 		o.RandomFilter = int(f * 100)
 	}
-	if o.Format, perr = parseFormat(c); perr != nil {
+	if o.Format, perr = parseFormat(c, streams); perr != nil {
 		return nil, perr
 	}
 	if len(o.Topics) == 0 {
@@ -153,25 +159,38 @@ func parseTimeout(c *cli.Context) (time.Duration, *problem) {
 	return time.Duration(w) * time.Second, nil
 }
 
-// parseFormat compiles the output flags once; printing a message never parses.
-func parseFormat(c *cli.Context) (*format.Formatter, *problem) {
-	o := format.Options{Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty")}
-	var f *format.Formatter
+// parseFormat chooses the printer once from the output flags; printing a message never parses. On a
+// terminal, with no flag that asks for a format, messages are shown as readable records; anywhere else
+// the bytes are mosquitto_sub's.
+func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, *problem) {
+	if err := streams.SetColorMode(c.String("color"), os.Getenv); err != nil {
+		return nil, usageErr(errSubFormat, err.Error())
+	}
+	o := format.Options{
+		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
+		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
+	}
+	var p format.Printer
 	var err error
-	if c.IsSet("format") {
-		f, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
-	} else {
-		f, err = format.New(o)
+	switch {
+	case c.IsSet("format"):
+		p, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
+	case c.Bool("json"):
+		p = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload")})
+	case streams.OutTTY && !o.NoEOL && o.Output == "" && !o.Timestamp:
+		p = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Verbose: o.Verbose})
+	default:
+		p, err = format.New(o)
 	}
 	if err != nil {
 		return nil, usageErr(errSubFormat, err.Error())
 	}
-	return f, nil
+	return p, nil
 }
 
 // printMessage appends m as f prints it and reports a %J payload that is not JSON on stderr, once per
 // %J, as mosquitto_sub does; the rest of the line is still printed.
-func printMessage(f *format.Formatter, dst []byte, m *message.Message, errOut io.Writer) []byte {
+func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Writer) []byte {
 	dst, err := f.Append(dst, m)
 	var nj *format.NotJSONError
 	if errors.As(err, &nj) {
