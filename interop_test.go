@@ -40,12 +40,13 @@ func TestInterop(t *testing.T) {
 	})
 }
 
-// mosquittoConf is written per script. It runs as the user running the tests: started by root, mosquitto
+// mosquittoConf is written per script (anonymous clients allowed; named users refused). It runs as the user running the tests: started by root, mosquitto
 // would otherwise drop to its own user, which cannot write the log or the socket in the test's folders. Retries make `max_queued_messages 0` (unlimited) the default
 // here, so tests that count deliveries count what the client did, not what the broker dropped.
 const mosquittoConf = `user %[8]s
 per_listener_settings false
 allow_anonymous true
+password_file %[9]s
 persistence false
 log_dest file %[1]s/mosquitto.log
 log_type all
@@ -84,11 +85,17 @@ func setupMosquitto(env *testscript.Env) error {
 	}
 	sock := filepath.Join(dir, "mosquitto.sock")
 	conf := filepath.Join(env.WorkDir, "mosquitto.conf")
+	// An empty password file: anonymous clients are let in, any user name is refused, so scripts can
+	// see a CONNACK refusal.
+	passwd := filepath.Join(env.WorkDir, "passwd")
+	if err := os.WriteFile(passwd, nil, 0o600); err != nil {
+		return err
+	}
 	me, err := user.Current()
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username)
+	text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username, passwd)
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ type packetConn struct {
 	mu  sync.Mutex
 	buf []byte
 	err error
+	// fixFirst, when set, rewrites the first packet (the CONNECT) before it is sent.
+	fixFirst func([]byte) []byte
 }
 
 func newPacketConn(c net.Conn) *packetConn {
@@ -37,6 +39,9 @@ func newPacketConn(c net.Conn) *packetConn {
 func (c *packetConn) Lock() { c.mu.Lock() }
 
 func (c *packetConn) Unlock() {
+	if c.fixFirst != nil && len(c.buf) > 0 {
+		c.buf, c.fixFirst = c.fixFirst(c.buf), nil
+	}
 	if len(c.buf) > 0 && c.err == nil {
 		_, c.err = c.Conn.Write(c.buf)
 	}
@@ -53,7 +58,7 @@ func (c *packetConn) Write(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
-	if len(p) < 64<<10 {
+	if len(p) < 64<<10 || c.fixFirst != nil {
 		c.buf = append(c.buf, p...)
 		return len(p), nil
 	}

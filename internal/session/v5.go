@@ -47,8 +47,13 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 	s.life.init()
 	acks := make(chan packets.ControlPacket, 1<<16)
 	sess := &ackSession{State: state.NewInMemory(), acks: acks}
+	pc := newPacketConn(conn)
+	if w := opts.Will; w != nil && w.Props != nil {
+		props := willProperties(w.Props)
+		pc.fixFirst = func(b []byte) []byte { return patchWillProperties(b, props) }
+	}
 	cfg := paho.ClientConfig{
-		Conn:          newPacketConn(conn),
+		Conn:          pc,
 		Session:       sess,
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
