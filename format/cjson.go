@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+
+	"mqtt/internal/cnum"
 )
 
 // cjson re-prints a %J payload exactly as mosquitto does: cJSON 1.7.15, as Debian 12 patches it, parses it
@@ -286,41 +288,18 @@ func isNumberByte(c byte) bool {
 	return c >= '0' && c <= '9' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.'
 }
 
-// strtodPrefix is the length of the longest prefix of s that strtod converts: sign, digits with at most one
-// '.', at least one digit, then an exponent only if it has digits. 0 means no conversion.
+// strtodPrefix is the length of the longest prefix of s that strtod converts: an optional sign, then a
+// decimal number. 0 means no conversion.
 func strtodPrefix(s []byte) int {
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
 	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
+	n := cnum.DecimalPrefix(s[i:])
+	if n == 0 {
 		return 0
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			i = j
-		}
-	}
-	return i
+	return i + n
 }
 
 // appendCJSONNumber is cJSON's print_number: null for NaN and infinities, else %1.15g unless that does not read

@@ -134,7 +134,7 @@ func appendISO(dst []byte, c *clock, s *step) []byte {
 	b = append(b, 'T')
 	b = appendStrftime(b, 'T', c)
 	b = appendStrftime(b, 'z', c)
-	return appendStringBytes(dst, b, s)
+	return appendString(dst, b, s)
 }
 
 // cString cuts s at its first NUL byte: mosquitto prints topics and string properties with %s.
@@ -146,22 +146,7 @@ func cString(s string) string {
 }
 
 // appendString is printf's "%-*.*s": precision cuts bytes (not characters), width pads with blanks.
-func appendString(dst []byte, v string, s *step) []byte {
-	if s.prec >= 0 && len(v) > s.prec {
-		v = v[:s.prec]
-	}
-	pad := s.width - len(v)
-	if !s.left {
-		dst = appendBlank(dst, ' ', pad)
-	}
-	dst = append(dst, v...)
-	if s.left {
-		dst = appendBlank(dst, ' ', pad)
-	}
-	return dst
-}
-
-func appendStringBytes(dst []byte, v []byte, s *step) []byte {
+func appendString[T string | []byte](dst []byte, v T, s *step) []byte {
 	if s.prec >= 0 && len(v) > s.prec {
 		v = v[:s.prec]
 	}

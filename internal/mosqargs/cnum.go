@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"mqtt/internal/cnum"
 )
 
 // mosquitto reads numbers with C's atoi, atof and strtol, which accept what Go's strconv refuses
@@ -113,7 +115,7 @@ func atof(s string) float64 {
 	case strings.HasPrefix(low, "0x") && len(s) > 2 && (digitVal(s[2]) < 16 || (s[2] == '.' && len(s) > 3 && digitVal(s[3]) < 16)):
 		return sign * hexFloat(s[2:])
 	}
-	n := scanDecimal(s)
+	n := cnum.DecimalPrefix(s)
 	if n == 0 {
 		return 0
 	}
@@ -121,38 +123,6 @@ func atof(s string) float64 {
 	// strtod's answer (±Inf or 0).
 	f, _ := strconv.ParseFloat(s[:n], 64)
 	return sign * f
-}
-
-// scanDecimal is the length of the decimal floating-point prefix of s (digits, '.', exponent).
-func scanDecimal(s string) int {
-	i, digits := 0, 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return 0
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			i = j
-		}
-	}
-	return i
 }
 
 func hexFloat(s string) float64 {
