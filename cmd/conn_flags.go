@@ -168,16 +168,18 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		default:
 			return nil, usageErr(errURLPort, c.String("url"))
 		}
+		ts := u.Transport()
 		d.Host, port, o.URLTopic = u.Host, u.Port, &u.Topic
 		if port == 0 {
-			port = brokerurl.DefaultPort(u.Scheme)
+			port = transport.DefaultPort(ts)
 		}
 		if u.Username != nil {
 			s.Username, s.Password = u.Username, u.Password
 		}
-		useTLS = useTLS || u.Scheme == "mqtts" || u.Scheme == "wss"
-		tlsOpts.UseOSCerts = tlsOpts.UseOSCerts || (u.Scheme == "mqtts" || u.Scheme == "wss") && tlsOpts.CAFile == "" && tlsOpts.CAPath == ""
-		useWS = useWS || u.Scheme == "ws" || u.Scheme == "wss"
+		urlTLS := ts == transport.TLS || ts == transport.WSS
+		useTLS = useTLS || urlTLS
+		tlsOpts.UseOSCerts = tlsOpts.UseOSCerts || urlTLS && tlsOpts.CAFile == "" && tlsOpts.CAPath == ""
+		useWS = useWS || ts == transport.WS || ts == transport.WSS
 	}
 	if c.IsSet("port") {
 		p, err := strconv.Atoi(c.String("port"))

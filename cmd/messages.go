@@ -31,7 +31,6 @@ const (
 	errProperty
 	errPropertyV5
 	errTLSVersion
-	errProxy
 	errPubTopic
 	errPubTopicAndMessage
 	errPubOneMode
@@ -47,15 +46,12 @@ const (
 	errSubTimeout
 	errSubRandomFilter
 	errSubFormat
-	errSubFormatNoEOL
 	errRRTopics
 	errRRResponseTopic
 	errRRCorrelate
-	errConnect
 	errConnectRefused
 	errUnacked
 	errTimedOut
-	warnPasswordNoUser
 	errSubDenied
 	errPasswordNoUser
 	errZeroInput
@@ -87,7 +83,6 @@ var mqttText = map[msgID]string{
 	errProperty:           "%s",
 	errPropertyV5:         "Properties (-D) need MQTT 5: add -V 5.",
 	errTLSVersion:         "Unsupported TLS version '%s' (use tlsv1.3, tlsv1.2 or tlsv1.1).",
-	errProxy:              "Invalid proxy '%s' (use socks5h://[user[:password]@]host[:port]).",
 	errPubTopic:           "Invalid publish topic '%s', does it contain '+' or '#'?",
 	errPubTopicAndMessage: "Both topic and message must be supplied.",
 	errPubOneMode:         "Only one type of message can be sent at once (-m, -f, -s, -l or -n).",
@@ -103,15 +98,12 @@ var mqttText = map[msgID]string{
 	errSubTimeout:         "Invalid timeout \"%s\" (use 1 or more seconds).",
 	errSubRandomFilter:    "Invalid --random-filter \"%s\" (use a percentage from 0.1 to 100).",
 	errSubFormat:          "%s",
-	errSubFormatNoEOL:     "-F and -N cannot be used together.",
 	errRRTopics:           "All of topic, message, and response topic must be supplied.",
 	errRRResponseTopic:    "Invalid response topic '%s', does it contain '+' or '#'?",
 	errRRCorrelate:        "--correlate needs MQTT 5 (correlation data is a v5 property).",
-	errConnect:            "%v",
 	errConnectRefused:     "Connection error: %s",
 	errUnacked:            "%d of %d messages were not acknowledged by the broker%s.",
 	errTimedOut:           "Timed out",
-	warnPasswordNoUser:    "Warning: Not using password since username not set.",
 	errSubDenied:          "All subscription requests were denied.",
 	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
 	errZeroInput:          "Zero length input.",

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"mqtt/internal/transport"
 )
 
 // URL is a parsed -L argument.
@@ -16,7 +18,7 @@ type URL struct {
 	Username *string
 	Password *string
 	Host     string
-	// Port is 0 when the URL names none; the caller applies the scheme's default.
+	// Port is 0 when the URL names none; transport.DefaultPort(u.Transport()) is the default.
 	Port  int
 	Topic string
 }
@@ -28,17 +30,17 @@ var (
 	ErrPort    = errors.New("invalid port")
 )
 
-// DefaultPort is the port of each scheme when the URL names none.
-func DefaultPort(scheme string) int {
-	switch scheme {
+// Transport is the transport the URL's scheme names.
+func (u URL) Transport() transport.Scheme {
+	switch u.Scheme {
 	case "mqtts":
-		return 8883
+		return transport.TLS
 	case "ws":
-		return 80
+		return transport.WS
 	case "wss":
-		return 443
+		return transport.WSS
 	}
-	return 1883
+	return transport.TCP
 }
 
 // Parse reads s as mosquitto does.

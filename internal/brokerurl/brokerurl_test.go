@@ -3,6 +3,8 @@ package brokerurl
 import (
 	"errors"
 	"testing"
+
+	"mqtt/internal/transport"
 )
 
 func TestParse(t *testing.T) {
@@ -52,4 +54,13 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) gave port %d", s, u.Port)
 		}
 	})
+}
+
+func TestTransport(t *testing.T) {
+	for scheme, want := range map[string]transport.Scheme{"mqtt": transport.TCP, "mqtts": transport.TLS, "ws": transport.WS, "wss": transport.WSS} {
+		u, err := Parse(scheme + "://h/t")
+		if err != nil || u.Transport() != want {
+			t.Errorf("%s: transport %q, err %v; want %q", scheme, u.Transport(), err, want)
+		}
+	}
 }
