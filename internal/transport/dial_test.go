@@ -3,6 +3,7 @@ package transport_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -193,9 +194,11 @@ func TestDialIPv6(t *testing.T) {
 	defer b.Close()
 	for i, s := range []transport.Scheme{transport.TCP, transport.TLS} {
 		_, port, _ := net.SplitHostPort(b.Addr(i))
-		for _, host := range []string{"::1", "[::1]"} {
+		for j, host := range []string{"::1", "[::1]"} {
 			d := transport.Dialer{Scheme: s, Host: host, Port: atoi(port), TLS: certs.ClientConfig()}
-			dialRoundTrip(t, d, "v6-"+string(s))
+			// A client id of its own per dial: reusing one races the broker's clean-up of the previous
+			// session, which can take the new subscription with it.
+			dialRoundTrip(t, d, fmt.Sprintf("v6-%s-%d", s, j))
 		}
 	}
 }
