@@ -68,9 +68,7 @@ func linkedConn(c *mosqargs.Config) (*connOptions, string) {
 	if c.PSK != nil || c.TLSEngine != nil {
 		return nil, "Error: " + usageErr(errNotSupported, "--psk and --tls-engine", "Go's TLS has neither").Error() + "\n"
 	}
-	if c.MaxInflight != 20 { // mosquitto's default; mqtt's larger window is what makes -l fast
-		s.MaxInflight = c.MaxInflight
-	}
+	s.MaxInflight = c.MaxInflight
 
 	d := &s.Dial
 	d.Host, d.BindAddress, d.NoDelay, d.Timeout = c.Host, c.BindAddress, c.NoDelay, 30*time.Second
