@@ -1,30 +1,13 @@
 package session
 
-import (
-	"bufio"
-	"net"
-	"sync"
-)
-
-// Both libraries read the fixed header a byte at a time from the connection: buffering reads cuts read
-// system calls about ninefold (shared/spec/libraries.md).
-type readBufferedConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func newReadBufferedConn(c net.Conn) *readBufferedConn {
-	return &readBufferedConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}
-}
-
-func (c *readBufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+import "sync"
 
 // packetConn is for paho.golang, which writes a packet as several Write calls between Lock and Unlock
 // when the connection is a sync.Locker. Collecting them and writing once on Unlock makes one system
 // call per packet instead of four, and keeps packets from interleaving on TLS and WebSocket connections,
 // which are not safe for concurrent partial writes.
 type packetConn struct {
-	*readBufferedConn
+	*inbound
 	mu  sync.Mutex
 	buf []byte
 	err error
@@ -32,8 +15,8 @@ type packetConn struct {
 	fixFirst func([]byte) []byte
 }
 
-func newPacketConn(c net.Conn) *packetConn {
-	return &packetConn{readBufferedConn: newReadBufferedConn(c)}
+func newPacketConn(c *inbound) *packetConn {
+	return &packetConn{inbound: c}
 }
 
 func (c *packetConn) Lock() { c.mu.Lock() }

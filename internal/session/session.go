@@ -44,9 +44,17 @@ type Options struct {
 	MaxInflight int
 	// Debug receives a line per packet sent and received (mosquitto's -d); nil for none.
 	Debug io.Writer
-	// OnMessage is called for every PUBLISH received, in order, on the session's reader. It must not block
-	// for long: a slow handler stalls the connection, as in the libraries underneath.
+	// OnMessage is called for every PUBLISH received, in order, on the session's reader. The message and
+	// its payload are valid only during the call: copy what is kept. It must not block for long, and must
+	// not wait for the session (a QoS 1 Publish with a full window): the reader is what it would wait on.
 	OnMessage func(*message.Message)
+	// OnIdle is called on the reader after it has delivered messages and before it waits for more: the
+	// moment to flush output.
+	OnIdle func()
+	// ReadBatch, when positive, trades at most this much latency for CPU time: while messages arrive
+	// less than ReadBatch apart, a message may wait up to ReadBatch so that one wakeup reads many (plain
+	// TCP only, see batchReader). A message after a quiet spell is delivered at once.
+	ReadBatch time.Duration
 }
 
 // DefaultMaxInflight is the window of unacknowledged QoS 1/2 publishes when Options.MaxInflight is zero:

@@ -45,7 +45,7 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 			return nil, errors.New("reconnecting is not supported by this session")
 		}
 		used = true
-		return newReadBufferedConn(conn), nil
+		return newInbound(conn, opts), nil
 	})
 	o.SetProtocolVersion(uint(opts.Version))
 	o.SetClientID(opts.ClientID)
@@ -66,14 +66,8 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 	if w := opts.Will; w != nil {
 		o.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retain)
 	}
-	o.SetDefaultPublishHandler(func(_ pahov3.Client, m pahov3.Message) {
-		if opts.OnMessage != nil {
-			opts.OnMessage(&message.Message{
-				Topic: m.Topic(), Payload: m.Payload(), QoS: m.Qos(), Retain: m.Retained(),
-				Dup: m.Duplicate(), MID: m.MessageID(), Received: time.Now(),
-			})
-		}
-	})
+	// inbound has delivered every PUBLISH by the time paho sees one; paho only acknowledges it.
+	o.SetDefaultPublishHandler(func(pahov3.Client, pahov3.Message) {})
 	o.SetConnectionLostHandler(func(_ pahov3.Client, err error) { s.life.lost(err) })
 	s.c = pahov3.NewClient(o)
 

@@ -47,7 +47,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 	s.life.init()
 	acks := make(chan packets.ControlPacket, 1<<16)
 	sess := &ackSession{State: state.NewInMemory(), acks: acks}
-	pc := newPacketConn(conn)
+	pc := newPacketConn(newInbound(conn, opts))
 	if w := opts.Will; w != nil && w.Props != nil {
 		props := willProperties(w.Props)
 		pc.fixFirst = func(b []byte) []byte { return patchWillProperties(b, props) }
@@ -58,10 +58,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 			func(pr paho.PublishReceived) (bool, error) {
-				if opts.OnMessage != nil {
-					opts.OnMessage(fromPahoPublish(pr.Packet))
-				}
-				return true, nil
+				return true, nil // inbound has delivered it; paho acknowledges it
 			},
 		},
 		OnClientError: func(err error) { s.life.lost(err) },
@@ -254,27 +251,6 @@ func (s *v5) Disconnect(ctx context.Context, props *message.Properties) error {
 func (s *v5) Done() <-chan struct{} { return s.life.done }
 func (s *v5) Err() error            { return s.life.error() }
 func (s *v5) Server() ServerInfo    { return s.server }
-
-func fromPahoPublish(p *paho.Publish) *message.Message {
-	m := &message.Message{
-		Topic: p.Topic, Payload: p.Payload, QoS: p.QoS, Retain: p.Retain, Dup: p.Duplicate(),
-		MID: p.PacketID, Received: time.Now(),
-	}
-	if pp := p.Properties; pp != nil {
-		mp := &message.Properties{
-			PayloadFormat: pp.PayloadFormat, MessageExpiry: pp.MessageExpiry, ContentType: pp.ContentType,
-			ResponseTopic: pp.ResponseTopic, CorrelationData: pp.CorrelationData, TopicAlias: pp.TopicAlias,
-		}
-		if pp.SubscriptionIdentifier != nil {
-			mp.SubscriptionIDs = []int{*pp.SubscriptionIdentifier}
-		}
-		for _, u := range pp.User {
-			mp.User = append(mp.User, message.UserProperty{Key: u.Key, Value: u.Value})
-		}
-		m.Props = mp
-	}
-	return m
-}
 
 func connackProps(p *paho.ConnackProperties) *message.Properties {
 	b := func(v bool) *byte {
