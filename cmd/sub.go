@@ -1,12 +1,10 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"syscall"
@@ -205,16 +203,25 @@ func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Wr
 var errTimeout = &exitError{code: 27, msg: mqttText[errTimedOut]}
 
 func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) error {
-	f := o.Format
 	deadline := deadlineOf(o.Timeout)
-	msgs := make(chan *message.Message, 4096)
 	setup, cancel := withTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, stop, err := connectReceiving(setup, o.conn, streams, msgs)
+	r := newReceiver(o, streams)
+	opts := *o.conn
+	opts.Session.OnMessage, opts.Session.OnIdle = r.message, r.idle
+	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
+	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
+	opts.Session.ReadBatch = time.Millisecond
+	s, err := connect(setup, &opts, streams)
 	if err != nil {
 		return timedOut(setup, err)
 	}
-	defer stop()
+	r.clear = startClearer(ctx, s)
+	defer func() {
+		r.finish()
+		r.clear.close()
+		disconnect(ctx, s, o.conn)
+	}()
 	subs := make([]session.Subscription, len(o.Topics))
 	for i, t := range o.Topics {
 		subs[i] = session.Subscription{Filter: t, QoS: o.QoS, RetainAsPublished: o.RetainAsPublished}
@@ -233,55 +240,19 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	if o.ExitAfterSubscribe {
 		return nil
 	}
-	out := bufio.NewWriterSize(streams.Out, 64<<10)
-	defer out.Flush()
-	var buf []byte
-	printed := 0
-	for {
-		select {
-		case m := <-msgs:
-			if o.RetainedOnly && !m.Retain {
-				return nil
-			}
-			if !o.shouldHandle(m) {
-				continue
-			}
-			// Only what -R and -T let through is cleared, at QoS 1 as mosquitto_sub does.
-			if o.RemoveRetained && m.Retain && len(m.Payload) > 0 {
-				_ = s.Publish(ctx, &message.Message{Topic: m.Topic, QoS: 1, Retain: true})
-			}
-			if o.RandomFilter < 10000 && rand.IntN(10000) >= o.RandomFilter {
-				printed++ // mosquitto_sub counts a message it drops at random towards -C
-				if o.Count > 0 && printed >= o.Count {
-					return writeError(out.Flush())
-				}
-				continue
-			}
-			buf = printMessage(f, buf[:0], m, streams.ErrOut)
-			if _, err := out.Write(buf); err != nil {
-				return writeError(err)
-			}
-			printed++
-			if o.Count > 0 && printed >= o.Count {
-				return writeError(out.Flush())
-			}
-			// Flush only when nothing is waiting: a terminal sees each message at once, a pipe gets
-			// full buffers while messages stream in.
-			if len(msgs) == 0 {
-				if err := out.Flush(); err != nil {
-					return writeError(err)
-				}
-			}
-		case <-deadline:
-			return errTimeout
-		case <-s.Done():
-			if err := s.Err(); err != nil {
-				return err
-			}
-			return nil
-		case <-ctx.Done():
-			return nil
+	select {
+	case err := <-r.ended:
+		return err
+	case <-deadline:
+		return r.finishWith(errTimeout)
+	case <-s.Done():
+		// Messages read before the connection went are printed before the error.
+		if err := r.finish(); err != nil {
+			return err
 		}
+		return s.Err()
+	case <-ctx.Done():
+		return r.finish()
 	}
 }
 
@@ -313,14 +284,16 @@ func writeError(err error) error {
 	return err
 }
 
-// connectReceiving connects with every received message sent to msgs. The returned stop disconnects;
-// it first releases the library's reader, which may be blocked handing over a message nobody will read.
+// connectReceiving connects with a copy of every received message sent to msgs. The returned stop
+// disconnects; it first releases the reader, which may be blocked handing over a message nobody will read.
 func connectReceiving(ctx context.Context, conn *connOptions, streams *iostreams.IOStreams, msgs chan<- *message.Message) (session.Session, func(), error) {
 	quit := make(chan struct{})
 	opts := *conn
 	opts.Session.OnMessage = func(m *message.Message) {
+		c := *m
+		c.Payload = append([]byte(nil), m.Payload...) // the session reuses its buffer
 		select {
-		case msgs <- m:
+		case msgs <- &c:
 		case <-quit:
 		}
 	}
@@ -330,13 +303,17 @@ func connectReceiving(ctx context.Context, conn *connOptions, streams *iostreams
 	}
 	return s, func() {
 		close(quit)
-		// What was published (--remove-retained, a request) goes out before DISCONNECT, unless a signal
-		// says to stop now.
-		drain, cancel := context.WithTimeout(ctx, 10*time.Second)
-		s.Drain(drain)
-		cancel()
-		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
+		disconnect(ctx, s, conn)
 	}, nil
+}
+
+// disconnect lets what was published (--remove-retained, a request) go out before DISCONNECT, unless a
+// signal says to stop now.
+func disconnect(ctx context.Context, s session.Session, conn *connOptions) {
+	drain, cancel := context.WithTimeout(ctx, 10*time.Second)
+	s.Drain(drain)
+	cancel()
+	_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 }
 
 // withTimeout bounds connecting and subscribing by -W too: mosquitto's -W counts from the start.
