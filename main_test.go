@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -31,6 +32,14 @@ func TestMain(m *testing.M) {
 // presents a certificate for another host name; $OTHERCA is a CA that signed nothing the broker shows.
 // $SILENTPORT accepts connections and never answers.
 func TestScripts(t *testing.T) {
+	// Some scripts use these when present ([exec:jq]); CI must have them so that nothing is skipped there.
+	if os.Getenv("CI") == "true" {
+		for _, tool := range []string{"jq", "script"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Fatalf("%s is not installed; CI must run every script (see .ci/run)", tool)
+			}
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
