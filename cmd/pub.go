@@ -178,6 +178,12 @@ func publishLines(ctx context.Context, s session.Session, m *message.Message, r 
 			if err := s.Publish(ctx, m); err != nil {
 				return n + 1, err
 			}
+			// Many lines waiting go out in one write; a line from `tail -f` goes out at once.
+			if len(lines) == 0 {
+				if err := s.Flush(); err != nil {
+					return n + 1, err
+				}
+			}
 		case <-s.Done():
 			return n, s.Err()
 		case <-ctx.Done():
@@ -227,6 +233,11 @@ func publishRepeated(ctx context.Context, s session.Session, m *message.Message,
 		}
 		if err := s.Publish(ctx, m); err != nil {
 			return i + 1, err
+		}
+		if delay > 0 {
+			if err := s.Flush(); err != nil {
+				return i + 1, err
+			}
 		}
 	}
 	return n, nil

@@ -138,6 +138,9 @@ func startClearer(ctx context.Context, s session.Session) *clearer {
 					return
 				}
 			}
+			if s.Flush() != nil {
+				return
+			}
 			if closed {
 				return
 			}

@@ -129,6 +129,9 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 	if err := s.Publish(ctx, req); err != nil {
 		return err
 	}
+	if err := s.Flush(); err != nil {
+		return err
+	}
 	for {
 		select {
 		case m := <-msgs:

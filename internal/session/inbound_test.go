@@ -69,7 +69,7 @@ func readAll(t *testing.T, stream []byte, chunk int) (got []received, lib []byte
 			got = append(got, received{m.Topic, string(m.Payload), m.QoS})
 		},
 		OnIdle: func() { idles++ },
-	})
+	}, newOutbound(nil, false))
 	lib, err := io.ReadAll(in)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestInboundDeliversAndPasses(t *testing.T) {
 
 func TestInboundWithoutHandlerPassesEverything(t *testing.T) {
 	stream := append(packet(0x20, []byte{0, 0}), pub(0x30, "a", 0, []byte("x"))...)
-	in := newInbound(&chunkConn{data: stream, chunk: 2}, Options{Version: V311})
+	in := newInbound(&chunkConn{data: stream, chunk: 2}, Options{Version: V311}, newOutbound(nil, false))
 	lib, err := io.ReadAll(in)
 	if err != nil || !bytes.Equal(lib, stream) {
 		t.Errorf("library read % x (%v), want % x", lib, err, stream)
@@ -122,7 +122,7 @@ func TestInboundWithoutHandlerPassesEverything(t *testing.T) {
 func TestInboundMalformed(t *testing.T) {
 	in := newInbound(&chunkConn{data: pub(0x36, "a", 1, nil), chunk: 100}, Options{
 		Version: V311, OnMessage: func(*message.Message) { t.Error("delivered a malformed PUBLISH") },
-	})
+	}, newOutbound(nil, false))
 	_, err := io.ReadAll(in)
 	if err == nil || !strings.Contains(err.Error(), "malformed") {
 		t.Errorf("err = %v, want a malformed packet", err)
