@@ -23,7 +23,7 @@ var Version = "dev"
 
 // Run is main: it runs the command line args over the process's streams and returns the exit code.
 func Run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	// A closed stdout (`mqtt sub | head -1`) is an EPIPE error to end on quietly, not a signal that kills
 	// the process before it can disconnect cleanly.
