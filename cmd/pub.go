@@ -33,13 +33,13 @@ const (
 
 // pubOptions are `mqtt pub`'s flags after parsing.
 type pubOptions struct {
-	conn        *connOptions
-	Topic       string
-	Mode        pubMode
-	Message     []byte
-	File        string
-	QoS         byte
-	Retain      bool
+	conn    *connOptions
+	Topic   string
+	Mode    pubMode
+	Message []byte
+	File    string
+	QoS     byte
+	Retain  bool
 	// Repeat is how many times the message is sent; 0 is for ever.
 	Repeat      int
 	RepeatDelay time.Duration

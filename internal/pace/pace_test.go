@@ -45,7 +45,11 @@ func TestRateIsOpenLoop(t *testing.T) {
 	clock := time.Unix(0, 0)
 	var slept []time.Duration
 	p.now = func() time.Time { return clock }
-	p.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); clock = clock.Add(d); return nil }
+	p.sleep = func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		clock = clock.Add(d)
+		return nil
+	}
 	_ = p.Wait(context.Background())
 	clock = clock.Add(30 * time.Millisecond) // the publish took 30 ms
 	_ = p.Wait(context.Background())
