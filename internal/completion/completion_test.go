@@ -28,7 +28,7 @@ var tree = completion.Command{
 				{Names: []string{"listen"}, TakesValue: true, Repeatable: true, Values: completion.Values{Words: []string{"tcp", "ws"}}},
 				{Names: []string{"foreground"}},
 			}},
-			{Name: "stop", Usage: "stop it"},
+			{Name: "stop", Usage: "stop it’s broker (or {later})"},
 		}},
 		{Name: "load", Usage: "load files", Args: completion.Values{Paths: completion.Files}},
 		{Name: "start", Usage: "a top-level command with a nested one's name"},
@@ -135,4 +135,52 @@ func TestRefusesUnsafeNames(t *testing.T) {
 			}
 		}
 	}
+}
+
+// No PowerShell runs here (Debian does not package it), so this checks what a quoting mistake would
+// break: outside strings and comments, every bracket closes, and every string ends on its line.
+func TestPowerShellBalanced(t *testing.T) {
+	var b bytes.Buffer
+	if err := completion.Write(&b, "powershell", tree); err != nil {
+		t.Fatal(err)
+	}
+	var stack []rune
+	closer := map[rune]rune{')': '(', '}': '{', ']': '['}
+	src := []rune(b.String())
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case isQuote(c):
+			// A single-quoted string ends at a quote that is not doubled; any of the four quotes counts.
+			for i++; ; i++ {
+				if i >= len(src) || src[i] == '\n' {
+					t.Fatalf("a single-quoted string does not end on its line:\n%s", b.String())
+				}
+				if isQuote(src[i]) {
+					if i+1 < len(src) && isQuote(src[i+1]) {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case c == '(' || c == '{' || c == '[':
+			stack = append(stack, c)
+		case closer[c] != 0:
+			if len(stack) == 0 || stack[len(stack)-1] != closer[c] {
+				t.Fatalf("unbalanced %q at offset %d:\n%s", c, i, string(src[:i+1]))
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) != 0 {
+		t.Fatalf("unclosed %q", string(stack))
+	}
+}
+
+func isQuote(r rune) bool {
+	return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
 }
