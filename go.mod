@@ -3,6 +3,7 @@ module mqtt
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.5.0
 	github.com/eclipse/paho.golang v0.23.0
 	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/gorilla/websocket v1.5.3
