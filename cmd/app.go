@@ -106,6 +106,9 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	var p *problem
 	if errors.As(err, &p) {
 		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		if p.note != "" {
+			fmt.Fprintf(io.ErrOut, "Note: %s.\n", p.note)
+		}
 		if p.usage {
 			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
 		}
@@ -128,7 +131,7 @@ func argNoun(flag string) string {
 		return "topic"
 	case "m", "message", "will-payload":
 		return "message"
-	case "f", "file", "cafile", "cert", "key":
+	case "f", "file", "cafile", "cert", "key", "password-file":
 		return "file"
 	case "h", "host":
 		return "host"
@@ -150,6 +153,8 @@ func argNoun(flag string) string {
 		return "format"
 	case "L", "url":
 		return "URL"
+	case "profile":
+		return "profile"
 	}
 	return "value"
 }
