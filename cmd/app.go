@@ -41,7 +41,7 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(args, valueFlags(app, args))
+	joined, perr := joinPropertyArgs(profileArgs(args), valueFlags(app, args))
 	if perr != nil {
 		return report(io, prog, perr)
 	}
@@ -69,7 +69,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError

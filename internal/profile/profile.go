@@ -165,17 +165,28 @@ func (f *File) Encode() ([]byte, error) {
 		b.WriteString("\n")
 	}
 	for _, name := range f.Names() {
-		opts := map[string]any{}
-		for k, v := range f.Profiles[name] {
-			opts[k] = typed(v)
-		}
 		fmt.Fprintf(&b, "[%s]\n", toml.Key{"profiles", name})
-		if err := enc.Encode(opts); err != nil {
+		opts, err := f.Profiles[name].Encode()
+		if err != nil {
 			return nil, err
 		}
+		b.Write(opts)
 		b.WriteString("\n")
 	}
 	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n'), nil
+}
+
+// Encode is the profile's options as TOML lines, one per key in key order.
+func (p Profile) Encode() ([]byte, error) {
+	opts := map[string]any{}
+	for k, v := range p {
+		opts[k] = typed(v)
+	}
+	var b bytes.Buffer
+	enc := toml.NewEncoder(&b)
+	enc.Indent = ""
+	err := enc.Encode(opts)
+	return b.Bytes(), err
 }
 
 // typed writes a value that reads back as the same text as a TOML number or boolean, which is how a
