@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -342,5 +343,19 @@ func TestSettingKeys(t *testing.T) {
 	}
 	if envName("password-file") != "MQTT_PASSWORD_FILE" || envName(settingKey("pw")) != "MQTT_PASSWORD" {
 		t.Error("environment variable names")
+	}
+}
+
+// The README lists every variable.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(settingFlags, "profile") {
+		name := envName(settingKey(f))
+		if !strings.Contains(string(readme), "`"+name+"`") {
+			t.Errorf("README.md does not list %s", name)
+		}
 	}
 }
