@@ -112,7 +112,7 @@ func newConnValues(c *cli.Context, e connEnv) (*connValues, error) {
 			if err != nil {
 				return nil, err
 			}
-			v.env[f] = b
+			v.env[f] = expandHome(f, b, e.getenv)
 		}
 	}
 	if err := v.loadProfile(e); err != nil {
@@ -196,7 +196,8 @@ func (v *connValues) flag(name string) cli.Flag {
 	return nil
 }
 
-// fileFlags hold paths, in which a profile may write ~/ for the home folder as a shell would.
+// fileFlags hold paths, in which a profile or an MQTT_* variable may write ~/ for the home folder, as a
+// shell would on the command line.
 var fileFlags = []string{"unix", "password-file", "cafile", "capath", "cert", "key"}
 
 func expandHome(flag, val string, getenv func(string) string) string {

@@ -148,6 +148,8 @@ password-file = "~/pw"
 			want{"localhost", "1883", "fuser", "filepass", transport.TCP, 60}},
 		{"MQTT_PASSWORD over the profile's password file", map[string]string{"MQTT_PASSWORD": "e"}, []string{"--profile", "file"},
 			want{"localhost", "1883", "fuser", "e", transport.TCP, 60}},
+		{"MQTT_PASSWORD_FILE with ~/", map[string]string{"MQTT_PASSWORD_FILE": "~/pw", "MQTT_USERNAME": "eu"}, []string{"--profile", "other"},
+			want{"other.host", "1883", "eu", "filepass", transport.TCP, 60}},
 		{"--password-file over MQTT_PASSWORD", map[string]string{"MQTT_PASSWORD": "e"}, []string{"--password-file", "/pw2"},
 			want{"profile.host", "1884", "puser", "pw2", transport.TCP, 30}},
 		{"a profile's url: host, port, credentials, TLS", nil, []string{"--profile", "url"},
