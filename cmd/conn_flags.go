@@ -177,9 +177,6 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Password, err = pw.read(e); err != nil {
-		return nil, err
-	}
 
 	// A destination given at a higher place wins over one given lower down: -h on the command line
 	// over a profile's url, a profile's url over nothing. Given at the same place, -L wins over -h,
@@ -213,6 +210,12 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 		useTLS = useTLS || urlTLS
 		tlsOpts.UseOSCerts = tlsOpts.UseOSCerts || urlTLS && tlsOpts.CAFile == "" && tlsOpts.CAPath == ""
 		useWS = useWS || ts == transport.WS || ts == transport.WSS
+	}
+	// Read only once -L has had its say: a password file that -L overrides need not exist.
+	if pw.flag != "url" {
+		if s.Password, err = pw.read(e); err != nil {
+			return nil, err
+		}
 	}
 	if v.IsSet("port") && v.from("port") >= v.from("url") {
 		p, err := strconv.Atoi(v.String("port"))

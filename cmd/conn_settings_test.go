@@ -121,6 +121,9 @@ unix = "/run/mqtt.sock"
 [profiles.file]
 username = "fuser"
 password-file = "~/pw"
+
+[profiles.nofile]
+password-file = "/not/there"
 `
 	files := map[string]string{testConfig: home, "/home/me/pw": "filepass\nignored\n", "/pw2": "pw2\r\n"}
 	type want struct {
@@ -160,6 +163,8 @@ password-file = "~/pw"
 			want{"url.host", "1000", "uu", "up", transport.TLS, 60}},
 		{"-L on the command line over the profile's host and credentials", nil, []string{"-L", "mqtt://a:b@flag.host/t"},
 			want{"flag.host", "1883", "a", "b", transport.TCP, 30}},
+		{"-L's password over a profile's password file, which is not read", nil, []string{"--profile", "nofile", "-L", "mqtt://a:b@flag.host/t"},
+			want{"flag.host", "1883", "a", "b", transport.TCP, 60}},
 		{"-L and -h on the command line: -L wins, as before", nil, []string{"--profile", "", "-L", "mqtt://flag.host/t", "-h", "h"},
 			want{"flag.host", "1883", "<nil>", "<nil>", transport.TCP, 60}},
 		{"a profile's unix socket", nil, []string{"--profile", "unix"}, want{"localhost", "1883", "<nil>", "<nil>", transport.Unix, 60}},
