@@ -41,7 +41,7 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(args, valueFlags(app, args))
+	joined, perr := joinPropertyArgs(profileArgs(args), valueFlags(app, args))
 	if perr != nil {
 		return report(io, prog, perr)
 	}
@@ -69,7 +69,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), completionCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io), completionCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
@@ -106,6 +106,9 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	var p *problem
 	if errors.As(err, &p) {
 		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		if p.note != "" {
+			fmt.Fprintf(io.ErrOut, "Note: %s.\n", p.note)
+		}
 		if p.usage {
 			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
 		}
@@ -128,7 +131,7 @@ func argNoun(flag string) string {
 		return "topic"
 	case "m", "message", "will-payload":
 		return "message"
-	case "f", "file", "cafile", "cert", "key":
+	case "f", "file", "cafile", "cert", "key", "password-file":
 		return "file"
 	case "h", "host":
 		return "host"
@@ -150,6 +153,8 @@ func argNoun(flag string) string {
 		return "format"
 	case "L", "url":
 		return "URL"
+	case "profile":
+		return "profile"
 	}
 	return "value"
 }

@@ -118,6 +118,8 @@ type problem struct {
 	id    msgID
 	args  []any
 	usage bool // followed by a hint to read --help
+	// note says where options not on the command line came from, when they did.
+	note string
 }
 
 func (p *problem) text(table map[msgID]string) string {

@@ -78,8 +78,11 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		UsageText: "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n} [options]",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			opts, err := parsePub(c)
+			opts, err := parsePub(c, streams)
 			if err != nil {
+				return err
+			}
+			if err := askPassword(c.Context, opts.conn, streams); err != nil {
 				return err
 			}
 			return quiet(opts.conn, runPub(c.Context, opts, streams))
@@ -87,11 +90,11 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 	}
 }
 
-func parsePub(c *cli.Context) (*pubOptions, error) {
+func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error) {
 	if c.Args().Present() {
 		return nil, usageErr(errExtraArg, c.Args().First())
 	}
-	conn, err := parseConn(c)
+	conn, err := parseConn(c, systemConnEnv(streams))
 	if err != nil {
 		return nil, err
 	}
