@@ -6,24 +6,29 @@
 __mqtt_spec() {
     case $1 in
     'mqtt')
-        subs='pub sub rr completion help'
+        subs='pub sub rr profile completion help'
         flags='--version --help'
         valued=''
         ;;
     'mqtt pub')
         subs=''
-        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --max-inflight -M --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='topic t message m file f qos q repeat repeat-delay max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --max-inflight -M --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         ;;
     'mqtt sub')
         subs=''
-        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         ;;
     'mqtt rr')
         subs=''
-        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        ;;
+    'mqtt profile')
+        subs='list show add remove help'
+        flags='--help'
+        valued=''
         ;;
     'mqtt completion')
         subs=''
@@ -31,6 +36,31 @@ __mqtt_spec() {
         valued=''
         ;;
     'mqtt help')
+        subs=''
+        flags='--help'
+        valued=''
+        ;;
+    'mqtt profile list')
+        subs=''
+        flags='--help'
+        valued=''
+        ;;
+    'mqtt profile show')
+        subs=''
+        flags='--help'
+        valued=''
+        ;;
+    'mqtt profile add')
+        subs=''
+        flags='--host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --default --replace --help'
+        valued='host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy'
+        ;;
+    'mqtt profile remove')
+        subs=''
+        flags='--help'
+        valued=''
+        ;;
+    'mqtt profile help')
         subs=''
         flags='--help'
         valued=''
@@ -45,8 +75,14 @@ __mqtt_descend() {
     'mqtt pub') path='mqtt pub' ;;
     'mqtt sub') path='mqtt sub' ;;
     'mqtt rr') path='mqtt rr' ;;
+    'mqtt profile') path='mqtt profile' ;;
     'mqtt completion') path='mqtt completion' ;;
     'mqtt help' | 'mqtt h') path='mqtt help' ;;
+    'mqtt profile list') path='mqtt profile list' ;;
+    'mqtt profile show') path='mqtt profile show' ;;
+    'mqtt profile add') path='mqtt profile add' ;;
+    'mqtt profile remove') path='mqtt profile remove' ;;
+    'mqtt profile help' | 'mqtt profile h') path='mqtt profile help' ;;
     esac
 }
 
@@ -96,7 +132,21 @@ __mqtt_values() {
         ;;
     'mqtt help')
         case $2 in
-        '') choices='pub sub rr completion help' ;;
+        '') choices='pub sub rr profile completion help' ;;
+        esac
+        ;;
+    'mqtt profile add')
+        case $2 in
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'will-qos') choices='0 1 2' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        esac
+        ;;
+    'mqtt profile help')
+        case $2 in
+        '') choices='list show add remove help' ;;
         esac
         ;;
     esac

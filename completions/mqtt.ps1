@@ -12,6 +12,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'pub'; Aliases = @(); Usage = 'publish messages (mosquitto_pub)' }
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
+                @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
                 @{ Name = 'completion'; Aliases = @(); Usage = 'print the shell completion script for bash, zsh, fish or powershell' }
                 @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
             )
@@ -33,9 +34,16 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('null-message', 'n'); Usage = 'send a zero-length message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'quality of service: 0, 1 or 2'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'retain the message'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('repeat'); Usage = 'publish the message N times'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('repeat-delay'); Usage = 'seconds between repeats (fractions allowed)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 1000)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('repeat'); Usage = 'publish the message N times; 0 for ever (until interrupted or --duration)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count'); Usage = 'the same as --repeat N'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('repeat-delay'); Usage = 'SECONDS between messages (2.5, or a duration like 1m30s)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('jitter'); Usage = 'vary each --repeat-delay at random by up to this many SECONDS either way'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'publish at most N/s messages a second (or N/m, N/h); with -l and --repeat'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see mqtt pub --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
@@ -48,7 +56,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('pw', 'P'); Usage = 'password'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -115,7 +126,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('pw', 'P'); Usage = 'password'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -180,7 +194,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('pw', 'P'); Usage = 'password'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -210,6 +227,19 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             )
             Args = @{ Words = @(); Paths = '' }
         }
+        'mqtt profile' = @{
+            Commands = @(
+                @{ Name = 'list'; Aliases = @(); Usage = 'print the profiles'' names; the default one is marked' }
+                @{ Name = 'show'; Aliases = @(); Usage = 'print a profile''s options (passwords hidden)' }
+                @{ Name = 'add'; Aliases = @(); Usage = 'save connection options as a profile: mqtt profile add home -h broker.lan -u me --password-file ~/.mqttpw' }
+                @{ Name = 'remove'; Aliases = @(); Usage = 'delete a profile' }
+                @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
         'mqtt completion' = @{
             Commands = @(
             )
@@ -224,7 +254,80 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @('pub', 'sub', 'rr', 'completion', 'help'); Paths = '' }
+            Args = @{ Words = @('pub', 'sub', 'rr', 'profile', 'completion', 'help'); Paths = '' }
+        }
+        'mqtt profile list' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt profile show' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt profile add' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('default'); Usage = 'make this the default profile'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('replace'); Usage = 'replace a profile of the same name'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt profile remove' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt profile help' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @('list', 'show', 'add', 'remove', 'help'); Paths = '' }
         }
     }
 
