@@ -4,6 +4,7 @@ import (
 	crand "crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -67,6 +68,9 @@ func Compile(name, text string, env Env) (*Template, error) {
 	}
 	t := &Template{name: name, text: text}
 	if !strings.Contains(text, "{{") {
+		if len(text) > env.MaxSize {
+			return nil, fmt.Errorf("template %s: the text is larger than %d bytes", name, env.MaxSize)
+		}
 		return t, nil
 	}
 	t.st = newState(env)

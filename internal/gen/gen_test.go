@@ -86,6 +86,11 @@ func TestOutputLimit(t *testing.T) {
 	if want := "template -m: the output is larger than 10 bytes"; err == nil || err.Error() != want {
 		t.Errorf("11 bytes: %v, want %s", err, want)
 	}
+	// A static text is checked once, at Compile.
+	_, err = Compile("-m", "eleven byte", env)
+	if want := "template -m: the text is larger than 10 bytes"; err == nil || err.Error() != want {
+		t.Errorf("static text of 11 bytes: %v, want %s", err, want)
+	}
 }
 
 func TestCompileNeedsEnv(t *testing.T) {
