@@ -41,6 +41,8 @@ func TestCompileErrors(t *testing.T) {
 		{`{{randBytes 268435456}}`, `template -m at column 3: {{randBytes 268435456}}: N 268435456 is too large: a rendering may be at most 268435455 bytes`},
 		{`{{json (dict "a")}}`, `template -m at column 9: {{dict "a"}}: needs KEY VALUE pairs, got 1 arguments`},
 		{`{{json (dict 1 2)}}`, `template -m at column 9: {{dict 1 2}}: key 1 is a int, not a string`},
+		{"Küche {{randInt 2 1}}", `template -m at column 9: {{randInt 2 1}}: MIN 2 is greater than MAX 1`},
+		{"a\nb {{randInt 2 1}}", `template -m at line 2, column 5: {{randInt 2 1}}: MIN 2 is greater than MAX 1`},
 		{`{{.Temperature}}`, `template -m at column 3: {{.Temperature}}: nil data; no entry for key "Temperature"`},
 	}
 	for _, tt := range tests {

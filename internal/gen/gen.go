@@ -21,6 +21,9 @@ const MaxPayload = 268435455
 // Env is everything a template may read that is not in its text. All of Now, Rand and Lookup must be
 // set; a Template uses them from one goroutine only, so templates compiled with the same Env (the
 // payload and the topic of one command) must be rendered from the same goroutine.
+//
+// Each Template reads Now once per message. For the topic and the payload of one message to show
+// the same instant, give a Now that returns a time the caller fixes before rendering that message.
 type Env struct {
 	Now      func() time.Time            // read once per rendering, by the first time function
 	Rand     *rand.Rand                  // every random function draws from it
