@@ -4,7 +4,7 @@
 function __mqtt_valued
     switch $argv[1]
         case 'mqtt pub'
-            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
             contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
@@ -94,7 +94,9 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l rate -x -d 'publish at most N/s mess
 complete -c mqtt -n '__mqtt_is mqtt pub' -l duration -x -d 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l size -x -d 'send N random bytes as the payload (new bytes for each message)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l line-topic -x -d 'with -l, each line is topic SEP payload: a topic per line'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see mqtt pub --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l host -o h -x -d 'broker host'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l port -o p -x -d 'broker port (default 1883, 8883 with TLS)'
