@@ -83,16 +83,37 @@ func appPage(app *cli.App) manpage.Page {
 			Name: app.Name + " " + c.Name, Usage: c.Usage, Page: app.Name + "-" + c.Name,
 		})
 	}
+	p.Environment = settingVariables()
 	return p
+}
+
+// settingVariables are the MQTT_* variables, one for each option a profile may hold (settingFlags).
+func settingVariables() []manpage.Variable {
+	byName := map[string]cli.Flag{}
+	for _, f := range connFlags("") {
+		byName[f.Names()[0]] = f
+	}
+	var out []manpage.Variable
+	for _, name := range settingFlags {
+		f := byName[name]
+		if f == nil {
+			continue
+		}
+		v := manpage.Variable{Name: envName(settingKey(name)), Options: manOptions([]cli.Flag{f})[0].Names}
+		if _, isBool := f.(*cli.BoolFlag); isBool {
+			v.Values = "true or false"
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func commandPage(app *cli.App, c *cli.Command) manpage.Page {
 	p := newPage(app.Name+"-"+c.Name, c.Usage)
-	usage := c.UsageText
-	if usage == "" {
-		usage = app.Name + " " + c.Name + " [options]"
+	p.Synopsis = strings.Split(c.UsageText, "\n")
+	if c.UsageText == "" {
+		p.Synopsis = synopsis(app.Name+" "+c.Name, c)
 	}
-	p.Synopsis = strings.Split(usage, "\n")
 	p.Description = c.Description
 	if p.Description == "" {
 		p.Description = c.Usage
@@ -112,6 +133,28 @@ func commandPage(app *cli.App, c *cli.Command) manpage.Page {
 			manpage.MarkCommands + "\n" + manpage.MarkOptions + "\n"
 	}
 	return p
+}
+
+// synopsis makes the usage lines of a command that has no UsageText: one per subcommand, if it has any.
+func synopsis(path string, c *cli.Command) []string {
+	subs := c.VisibleCommands()
+	if len(subs) == 0 {
+		return []string{path + " [options]"}
+	}
+	var out []string
+	for _, sub := range subs {
+		line := path + " " + sub.Name
+		// ArgsUsage may end in a remark, "[NAME] (default: ...)", which is no part of the syntax.
+		args, _, _ := strings.Cut(sub.ArgsUsage, " (")
+		if args = strings.TrimSpace(args); args != "" {
+			line += " " + args
+		}
+		if len(sub.VisibleFlags()) > 0 && !strings.Contains(args, "options") {
+			line += " [options]"
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // optionGroups sorts a command's flags under three headings: its own, how messages are printed, and how it

@@ -26,6 +26,7 @@ type Page struct {
 	Description string // plain text, for a page without a Body
 	Options     []OptionGroup
 	Commands    []Command
+	Environment []Variable
 }
 
 // OptionGroup is a run of options under a heading of its own; a page with one group has no subheadings.
@@ -42,6 +43,13 @@ type Option struct {
 	Default string   // plain text, "" for none
 }
 
+// Variable is an environment variable that stands for options.
+type Variable struct {
+	Name    string
+	Options []string // the options it stands for, with their dashes
+	Values  string   // plain text after the options, such as "true or false"; may be ""
+}
+
 // Command is one entry of a command list.
 type Command struct {
 	Name  string // "mqtt sub"
@@ -52,8 +60,9 @@ type Command struct {
 // The marker lines a Body holds where generated sections go. They are roff comments, so that a body is a
 // valid page fragment by itself.
 const (
-	MarkOptions  = `.\" generated: options`
-	MarkCommands = `.\" generated: commands`
+	MarkOptions     = `.\" generated: options`
+	MarkCommands    = `.\" generated: commands`
+	MarkEnvironment = `.\" generated: environment`
 )
 
 // Render returns the page's roff source.
@@ -81,6 +90,8 @@ func Render(p Page) (string, error) {
 			writeOptions(&b, p.Options)
 		case line == MarkCommands:
 			writeCommands(&b, p.Commands, p.Section)
+		case line == MarkEnvironment:
+			writeEnvironment(&b, p.Environment)
 		case strings.HasPrefix(line, `.\" generated:`):
 			return "", fmt.Errorf("%s: unknown marker %q", p.Name, line)
 		default:
@@ -189,6 +200,37 @@ func writeCommands(b *strings.Builder, cmds []Command, section string) {
 		}
 		b.WriteString(".\n")
 	}
+}
+
+// writeEnvironment lists variables in a table of two columns: the names are short enough to give each
+// variable one line.
+func writeEnvironment(b *strings.Builder, vars []Variable) {
+	width := 0
+	for _, v := range vars {
+		width = max(width, len(v.Name)+2)
+	}
+	for i, v := range vars {
+		switch i {
+		case 0:
+			fmt.Fprintf(b, ".TP %dn\n", width)
+		case 1:
+			b.WriteString(".PD 0\n.TP\n") // no blank line between the rows
+		default:
+			b.WriteString(".TP\n")
+		}
+		fmt.Fprintf(b, "\\fB%s\\fR\n", Escape(v.Name))
+		for i, o := range v.Options {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(`\fB` + Escape(o) + `\fR`)
+		}
+		if v.Values != "" {
+			b.WriteString(" (" + Escape(v.Values) + ")")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(".PD\n")
 }
 
 // pageName writes the name of a page with minus signs, so that it copies into `man mqtt-sub` as it reads.

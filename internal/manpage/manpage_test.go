@@ -114,3 +114,20 @@ func TestRenderRefusesUnknownMarker(t *testing.T) {
 		t.Errorf("Render with an unknown marker: %v", err)
 	}
 }
+
+func TestRenderEnvironment(t *testing.T) {
+	p := Page{Name: "x", Section: "1", Body: MarkEnvironment + "\n", Environment: []Variable{
+		{Name: "MQTT_HOST", Options: []string{"-h", "--host"}},
+		{Name: "MQTT_INSECURE", Options: []string{"--insecure"}, Values: "true or false"},
+	}}
+	got, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one row each, in a column wide enough for the longest name
+	want := ".TP 15n\n\\fBMQTT_HOST\\fR\n\\fB\\-h\\fR, \\fB\\-\\-host\\fR\n" +
+		".PD 0\n.TP\n\\fBMQTT_INSECURE\\fR\n\\fB\\-\\-insecure\\fR (true or false)\n.PD\n"
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("environment:\n%s\nwant it to end in:\n%s", got, want)
+	}
+}
