@@ -18,9 +18,6 @@ import (
 	"mqtt/internal/mosqargs"
 )
 
-// Version is set at build time with -ldflags "-X mqtt/cmd.Version=...".
-var Version = "dev"
-
 // Run is main: it runs the command line args over the process's streams and returns the exit code.
 func Run(args []string) int {
 	ctx, stop := signalContext()
@@ -60,7 +57,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 	app := &cli.App{
 		Name:                      "mqtt",
 		Usage:                     "publish, subscribe and request/response over MQTT 3.1, 3.1.1 and 5",
-		Version:                   Version,
+		Version:                   versionText(),
 		Reader:                    io.In,
 		Writer:                    io.Out,
 		ErrWriter:                 io.ErrOut,
@@ -69,7 +66,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io), completionCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
