@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"mqtt/internal/iostreams"
+	"mqtt/internal/gen"
 	"mqtt/internal/manpage"
 )
 
@@ -119,6 +120,13 @@ func commandPage(app *cli.App, c *cli.Command) manpage.Page {
 		p.Description = c.Usage
 	}
 	p.Options = optionGroups(c)
+	if c.Name == "pub" {
+		for _, f := range gen.Funcs() {
+			p.Functions = append(p.Functions, manpage.Function{
+				Name: f.Name, Args: f.Args, Doc: f.Doc, Example: f.Example, Output: f.Output,
+			})
+		}
+	}
 	for _, sub := range c.VisibleCommands() {
 		// A command with subcommands gets their list and, under a heading each, their options.
 		p.Commands = append(p.Commands, manpage.Command{Name: app.Name + " " + c.Name + " " + sub.Name, Usage: sub.Usage})

@@ -27,6 +27,13 @@ type Page struct {
 	Options     []OptionGroup
 	Commands    []Command
 	Environment []Variable
+	Functions   []Function
+}
+
+// Function is one entry of a list of functions, such as pub's template functions.
+type Function struct {
+	Name, Args, Doc string // plain text
+	Example, Output string // what the example gives
 }
 
 // OptionGroup is a run of options under a heading of its own; a page with one group has no subheadings.
@@ -63,6 +70,7 @@ const (
 	MarkOptions     = `.\" generated: options`
 	MarkCommands    = `.\" generated: commands`
 	MarkEnvironment = `.\" generated: environment`
+	MarkFunctions   = `.\" generated: functions`
 )
 
 // Render returns the page's roff source.
@@ -92,6 +100,8 @@ func Render(p Page) (string, error) {
 			writeCommands(&b, p.Commands, p.Section)
 		case line == MarkEnvironment:
 			writeEnvironment(&b, p.Environment)
+		case line == MarkFunctions:
+			writeFunctions(&b, p.Functions)
 		case strings.HasPrefix(line, `.\" generated:`):
 			return "", fmt.Errorf("%s: unknown marker %q", p.Name, line)
 		default:
@@ -241,4 +251,19 @@ func pageName(name string) string {
 // quoteArg makes s one macro argument.
 func quoteArg(s string) string {
 	return `"` + strings.ReplaceAll(Escape(s), `"`, `\(dq`) + `"`
+}
+
+// writeFunctions lists functions as tagged paragraphs, each with its example and what it gives.
+func writeFunctions(b *strings.Builder, fs []Function) {
+	for _, f := range fs {
+		b.WriteString(".TP\n")
+		fmt.Fprintf(b, `\fB%s\fR`, Escape(f.Name))
+		if f.Args != "" {
+			fmt.Fprintf(b, ` \fI%s\fR`, Escape(f.Args))
+		}
+		fmt.Fprintf(b, "\n%s\n", Escape(f.Doc))
+		if f.Example != "" {
+			fmt.Fprintf(b, ".br\n"+`\fB%s\fR \(-> %s`+"\n", Escape(f.Example), Escape(f.Output))
+		}
+	}
 }
