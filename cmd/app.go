@@ -33,6 +33,8 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if p, ok := mosqargs.ProgramFromName(args[0]); ok {
 		return runLinked(ctx, p, args[1:], io)
 	}
+	// Until a command's --color says otherwise, stderr is coloured by the usual rules.
+	_ = io.SetColorMode("auto", os.Getenv)
 	app := newApp(io)
 	prog := "mqtt"
 	if len(args) > 1 {
@@ -102,9 +104,9 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	}
 	var p *problem
 	if errors.As(err, &p) {
-		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		fmt.Fprintln(io.ErrOut, label(io, "Error: "+p.Error()))
 		if p.note != "" {
-			fmt.Fprintf(io.ErrOut, "Note: %s.\n", p.note)
+			fmt.Fprintln(io.ErrOut, label(io, "Note: "+p.note+"."))
 		}
 		if p.usage {
 			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
@@ -114,11 +116,11 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	var e *exitError
 	if errors.As(err, &e) {
 		if e.msg != "" {
-			fmt.Fprintln(io.ErrOut, e.msg)
+			fmt.Fprintln(io.ErrOut, label(io, e.msg))
 		}
 		return e.code
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	fmt.Fprintln(io.ErrOut, label(io, "Error: "+err.Error()))
 	return 1
 }
 

@@ -40,7 +40,7 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		defer cancel()
 	}
 	p := &publisher{
-		s: s, o: o, errOut: streams.ErrOut, rnd: o.rnd, tmpl: o.tmpl,
+		s: s, o: o, errOut: streams.ErrOut, streams: streams, rnd: o.rnd, tmpl: o.tmpl,
 		m: message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
 	}
 	p.pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, p.rnd)
@@ -64,15 +64,16 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 
 // publisher sends what `mqtt pub` was asked to, paced, and counts it.
 type publisher struct {
-	s      session.Session
-	o      *pubOptions
-	errOut io.Writer
-	pacer  *pace.Pacer
-	rnd    *rand.Rand
-	tmpl   *templates // nil without --template
-	m      message.Message
-	n      uint64 // the number of the message being sent, from 1
-	sent   int    // handed to the session
+	s       session.Session
+	o       *pubOptions
+	errOut  io.Writer
+	streams *iostreams.IOStreams
+	pacer   *pace.Pacer
+	rnd     *rand.Rand
+	tmpl    *templates // nil without --template
+	m       message.Message
+	n       uint64 // the number of the message being sent, from 1
+	sent    int    // handed to the session
 	// skipped counts --line-topic lines without a usable topic; skipWhy says why for the last one.
 	skipped int
 	skipWhy string
@@ -159,7 +160,7 @@ func (p *publisher) lineTopic(n int, line []byte) bool {
 		why = fmt.Sprintf("%q is not a topic to publish to", t)
 	}
 	if why != "" {
-		fmt.Fprintf(p.errOut, "Warning: line %d not published: %s.\n", n, why)
+		fmt.Fprintln(p.errOut, label(p.streams, fmt.Sprintf("Warning: line %d not published: %s.", n, why)))
 		p.skipped++
 		p.skipWhy = "last: line " + fmt.Sprint(n) + ", " + why
 		return false
