@@ -48,13 +48,19 @@ func Start(cfg Config) (*Broker, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	server := mqtt.New(&mqtt.Options{Logger: logger})
-	if err := server.AddHook(new(allowAll), nil); err != nil {
+	caps := mqtt.NewDefaultServerCapabilities()
+	// mochi's default drops every message, retained ones included, a day after it was published;
+	// mosquitto keeps them until the publisher's own expiry, if any, and so does this broker.
+	caps.MaximumMessageExpiryInterval = 0
+	server := mqtt.New(&mqtt.Options{Logger: logger, Capabilities: caps})
+	b := &Broker{server: server}
+	if err := b.addHooks(); err != nil {
+		b.Close()
 		return nil, err
 	}
-	b := &Broker{server: server}
 	for i, lc := range cfg.Listeners {
-		l, err := listen(fmt.Sprintf("%s%d", lc.Scheme, i), lc)
+		id := fmt.Sprintf("%s%d", lc.Scheme, i)
+		l, err := listen(id, lc)
 		if err == nil {
 			if err = server.AddListener(l); err != nil {
 				l.Close(func(string) {})
@@ -71,6 +77,18 @@ func Start(cfg Config) (*Broker, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
+// should: packet identifiers, and letting everyone in.
+func (b *Broker) addHooks() error {
+	hooks := []mqtt.Hook{newPacketIDs(), new(allowAll)}
+	for _, h := range hooks {
+		if err := b.server.AddHook(h, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Addr returns the address listener i is bound to, with the port it was given when the
