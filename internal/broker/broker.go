@@ -29,9 +29,13 @@ type Config struct {
 	Listeners []Listener
 	// Logger receives mochi's log; nil discards it.
 	Logger *slog.Logger
+	// Users, when set, are the only clients let in, with AllowAnonymous those sending no user name
+	// too. When nil, every client is let in, whatever credentials it sends.
+	Users          *Users
+	AllowAnonymous bool
 }
 
-// Broker is a running broker. Every client is allowed to connect, publish and subscribe.
+// Broker is a running broker. Every client let in may publish and subscribe to any topic.
 type Broker struct {
 	server    *mqtt.Server
 	addrs     []string
@@ -54,7 +58,7 @@ func Start(cfg Config) (*Broker, error) {
 	caps.MaximumMessageExpiryInterval = 0
 	server := mqtt.New(&mqtt.Options{Logger: logger, Capabilities: caps})
 	b := &Broker{server: server}
-	if err := b.addHooks(); err != nil {
+	if err := b.addHooks(cfg); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -80,9 +84,12 @@ func Start(cfg Config) (*Broker, error) {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, and letting everyone in.
-func (b *Broker) addHooks() error {
+// should: packet identifiers, who is let in.
+func (b *Broker) addHooks(cfg Config) error {
 	hooks := []mqtt.Hook{newPacketIDs(), new(allowAll)}
+	if cfg.Users != nil {
+		hooks[1] = &passwordAuth{users: cfg.Users, anonymous: cfg.AllowAnonymous}
+	}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
