@@ -31,12 +31,13 @@ func (h *passwordAuth) OnConnectAuthenticate(_ *mqtt.Client, pk packets.Packet) 
 func (h *passwordAuth) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
 
 // OnPacketEncode words a refusal as mosquitto does: mochi answers bad credentials with 0x86 (bad
-// user name or password), mosquitto with 0x87 (not authorized), which is what clients and scripts
-// written against mosquitto expect. On 3.1.1 both are return code 5 already.
+// user name or password) and a reason string, mosquitto with 0x87 (not authorized) alone, which is
+// what clients and scripts written against mosquitto expect. On 3.1.1 both are return code 5.
 func (h *passwordAuth) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
 	if pk.FixedHeader.Type == packets.Connack && pk.ProtocolVersion == 5 &&
 		pk.ReasonCode == packets.ErrBadUsernameOrPassword.Code {
 		pk.ReasonCode = packets.ErrNotAuthorized.Code
+		pk.Properties.ReasonString = ""
 	}
 	return pk
 }

@@ -66,8 +66,8 @@ func TestPasswordFile(t *testing.T) {
 						want = packets.ErrNotAuthorized.Code
 					}
 				}
-				if ack.ReasonCode != want {
-					t.Fatalf("CONNACK %#x, want %#x", ack.ReasonCode, want)
+				if ack.ReasonCode != want || ack.Properties.ReasonString != "" {
+					t.Fatalf("CONNACK %#x %q, want %#x and no reason string", ack.ReasonCode, ack.Properties.ReasonString, want)
 				}
 			})
 		}
