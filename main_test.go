@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -32,6 +33,14 @@ func TestMain(m *testing.M) {
 // $SILENTPORT accepts connections and never answers. `broker start ...` runs `mqtt broker` as a process
 // of its own (see cmdBroker); $SERVERCERT and $SERVERKEY are a certificate for it.
 func TestScripts(t *testing.T) {
+	// Some scripts use these when present ([exec:jq]); CI must have them so that nothing is skipped there.
+	if os.Getenv("CI") == "true" {
+		for _, tool := range []string{"jq", "script"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Fatalf("%s is not installed; CI must run every script (see .ci/run)", tool)
+			}
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,

@@ -18,12 +18,9 @@ import (
 	"mqtt/internal/mosqargs"
 )
 
-// Version is set at build time with -ldflags "-X mqtt/cmd.Version=...".
-var Version = "dev"
-
 // Run is main: it runs the command line args over the process's streams and returns the exit code.
 func Run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	// A closed stdout (`mqtt sub | head -1`) is an EPIPE error to end on quietly, not a signal that kills
 	// the process before it can disconnect cleanly.
@@ -36,12 +33,14 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if p, ok := mosqargs.ProgramFromName(args[0]); ok {
 		return runLinked(ctx, p, args[1:], io)
 	}
+	// Until a command's --color says otherwise, stderr is coloured by the usual rules.
+	_ = io.SetColorMode("auto", os.Getenv)
 	app := newApp(io)
 	prog := "mqtt"
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(args, valueFlags(app, args))
+	joined, perr := joinPropertyArgs(profileArgs(args), valueFlags(app, args))
 	if perr != nil {
 		return report(io, prog, perr)
 	}
@@ -60,7 +59,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 	app := &cli.App{
 		Name:                      "mqtt",
 		Usage:                     "publish, subscribe and request/response over MQTT 3.1, 3.1.1 and 5",
-		Version:                   Version,
+		Version:                   versionText(),
 		Reader:                    io.In,
 		Writer:                    io.Out,
 		ErrWriter:                 io.ErrOut,
@@ -69,7 +68,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
@@ -105,7 +104,10 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	}
 	var p *problem
 	if errors.As(err, &p) {
-		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		fmt.Fprintln(io.ErrOut, label(io, "Error: "+p.Error()))
+		if p.note != "" {
+			fmt.Fprintln(io.ErrOut, label(io, "Note: "+p.note+"."))
+		}
 		if p.usage {
 			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
 		}
@@ -114,11 +116,11 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	var e *exitError
 	if errors.As(err, &e) {
 		if e.msg != "" {
-			fmt.Fprintln(io.ErrOut, e.msg)
+			fmt.Fprintln(io.ErrOut, label(io, e.msg))
 		}
 		return e.code
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	fmt.Fprintln(io.ErrOut, label(io, "Error: "+err.Error()))
 	return 1
 }
 
@@ -128,7 +130,7 @@ func argNoun(flag string) string {
 		return "topic"
 	case "m", "message", "will-payload":
 		return "message"
-	case "f", "file", "cafile", "cert", "key":
+	case "f", "file", "cafile", "cert", "key", "password-file":
 		return "file"
 	case "h", "host":
 		return "host"
@@ -150,6 +152,8 @@ func argNoun(flag string) string {
 		return "format"
 	case "L", "url":
 		return "URL"
+	case "profile":
+		return "profile"
 	}
 	return "value"
 }

@@ -30,7 +30,10 @@ func connFlags(defaultVersion string) []cli.Flag {
 		&cli.StringFlag{Name: "id-prefix", Aliases: []string{"I"}, Usage: "client id prefix; the process id is appended"},
 		&cli.StringFlag{Name: "keepalive", Aliases: []string{"k"}, Value: "60", Usage: "keep-alive in seconds"},
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name"},
-		&cli.StringFlag{Name: "pw", Aliases: []string{"P"}, Usage: "password"},
+		&cli.StringFlag{Name: "pw", Aliases: []string{"P"}, Usage: "password (visible in ps: prefer --password-file or MQTT_PASSWORD)"},
+		&cli.StringFlag{Name: "password-file", Usage: "read the password from the first line of `FILE`"},
+		&cli.BoolFlag{Name: "password-prompt", Usage: "ask for the password on the terminal (with -u)"},
+		&cli.StringFlag{Name: "profile", Usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)"},
 		&cli.BoolFlag{Name: "disable-clean-session", Aliases: []string{"c"}, Usage: "keep the session when disconnected (needs -i)"},
 		&cli.StringFlag{Name: "session-expiry-interval", Aliases: []string{"x"}, Usage: "v5 session expiry in seconds, -1 for never"},
 		&cli.StringFlag{Name: "protocol-version", Aliases: []string{"V"}, Value: defaultVersion, Usage: "MQTT version: 31, 311 or 5"},
@@ -69,6 +72,9 @@ type connOptions struct {
 	Debug    bool
 	// DebugToStdout is mosquitto's place for -d lines; mqtt's own commands keep stdout for messages.
 	DebugToStdout bool
+	// PasswordPrompt, when not empty, is the prompt to ask for the password with before connecting
+	// (--password-prompt); askPassword asks it.
+	PasswordPrompt string
 }
 
 // propSep joins the words of one -D into one flag value; a NUL cannot occur in a command-line argument.
@@ -104,19 +110,34 @@ func joinPropertyArgs(args []string, takesValue map[string]bool) ([]string, *pro
 	return out, nil
 }
 
-func parseConn(c *cli.Context) (*connOptions, error) {
+// parseConn reads the connection flags, with the MQTT_* variables and the profile under them (see
+// resolve), into connOptions.
+func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
+	v, err := newConnValues(c, e)
+	if err != nil {
+		return nil, err
+	}
+	o, err := v.parse(e)
+	if err != nil {
+		return nil, withNote(err, v.note())
+	}
+	return o, nil
+}
+
+func (v *connValues) parse(e connEnv) (*connOptions, error) {
+	c := v.c
 	o := &connOptions{Quiet: c.Bool("quiet"), Debug: c.Bool("debug")}
 	s := &o.Session
 	for _, name := range []string{"psk", "psk-identity", "tls-engine", "tls-engine-kpass-sha1", "ciphers"} {
-		if c.IsSet(name) {
+		if v.IsSet(name) {
 			return nil, usageErr(errNotSupported, "--"+name, notSupportedWhy[name])
 		}
 	}
-	if c.IsSet("keyform") && strings.ToLower(c.String("keyform")) != "pem" {
-		return nil, usageErr(errNotSupported, "--keyform "+c.String("keyform"), notSupportedWhy["tls-engine"])
+	if v.IsSet("keyform") && strings.ToLower(v.String("keyform")) != "pem" {
+		return nil, usageErr(errNotSupported, "--keyform "+v.String("keyform"), notSupportedWhy["tls-engine"])
 	}
 
-	switch c.String("protocol-version") {
+	switch v.String("protocol-version") {
 	case "31", "mqttv31":
 		s.Version = session.V31
 	case "311", "mqttv311":
@@ -124,23 +145,23 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 	case "5", "mqttv5":
 		s.Version = session.V5
 	default:
-		return nil, usageErr(errVersion, c.String("protocol-version"))
+		return nil, usageErr(errVersion, v.String("protocol-version"))
 	}
 
 	d := &s.Dial
-	d.Scheme, d.Host = transport.TCP, c.String("host")
-	d.BindAddress, d.NoDelay, d.Proxy = c.String("A"), c.Bool("nodelay"), c.String("proxy")
-	d.Path = c.String("ws-path")
+	d.Scheme, d.Host = transport.TCP, v.String("host")
+	d.BindAddress, d.NoDelay, d.Proxy = v.String("A"), v.Bool("nodelay"), v.String("proxy")
+	d.Path = v.String("ws-path")
 	d.Timeout = 30 * time.Second
 	tlsOpts := transport.TLSOptions{
-		CAFile: c.String("cafile"), CAPath: c.String("capath"), CertFile: c.String("cert"), KeyFile: c.String("key"),
-		UseOSCerts: c.Bool("tls-use-os-certs"), Insecure: c.Bool("insecure"), Version: c.String("tls-version"),
+		CAFile: v.String("cafile"), CAPath: v.String("capath"), CertFile: v.String("cert"), KeyFile: v.String("key"),
+		UseOSCerts: v.Bool("tls-use-os-certs"), Insecure: v.Bool("insecure"), Version: v.String("tls-version"),
 	}
-	if a := c.String("tls-alpn"); a != "" {
+	if a := v.String("tls-alpn"); a != "" {
 		tlsOpts.ALPN = []string{a}
 	}
 	useTLS := tlsOpts.CAFile != "" || tlsOpts.CAPath != "" || tlsOpts.UseOSCerts
-	useWS := c.Bool("ws")
+	useWS := v.Bool("ws")
 	if (tlsOpts.CertFile == "") != (tlsOpts.KeyFile == "") {
 		return nil, usageErr(errCertKey)
 	}
@@ -149,42 +170,57 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 	default:
 		return nil, usageErr(errTLSVersion, tlsOpts.Version)
 	}
-	if u := c.String("username"); c.IsSet("username") {
+	if u := v.String("username"); v.IsSet("username") {
 		s.Username = &u
 	}
-	if p := c.String("pw"); c.IsSet("pw") {
-		s.Password = &p
+	pw, err := v.passwordSource()
+	if err != nil {
+		return nil, err
 	}
 
+	// A destination given at a higher place wins over one given lower down: -h on the command line
+	// over a profile's url, a profile's url over nothing. Given at the same place, -L wins over -h,
+	// -p over -L's port and --unix over both, as before there were places.
 	port := 0
-	if c.IsSet("url") {
-		u, err := brokerurl.Parse(c.String("url"))
-		switch err {
-		case nil:
-		case brokerurl.ErrScheme:
-			return nil, usageErr(errURLScheme, c.String("url"))
-		case brokerurl.ErrNoTopic:
-			return nil, usageErr(errURLTopic)
-		default:
-			return nil, usageErr(errURLPort, c.String("url"))
+	if v.IsSet("url") {
+		u, fromURL, err := v.url()
+		if err != nil {
+			return nil, err
 		}
 		ts := u.Transport()
-		d.Host, port, o.URLTopic = u.Host, u.Port, &u.Topic
+		if fromURL >= v.from("host") {
+			d.Host = u.Host
+		}
+		port = u.Port
 		if port == 0 {
 			port = transport.DefaultPort(ts)
 		}
+		if v.topicFromURL(u, fromURL) {
+			o.URLTopic = &u.Topic
+		}
 		if u.Username != nil {
-			s.Username, s.Password = u.Username, u.Password
+			if fromURL >= v.from("username") {
+				s.Username = u.Username
+			}
+			if fromURL >= pw.from {
+				s.Password, pw = u.Password, passwordSource{flag: "url", from: fromURL}
+			}
 		}
 		urlTLS := ts == transport.TLS || ts == transport.WSS
 		useTLS = useTLS || urlTLS
 		tlsOpts.UseOSCerts = tlsOpts.UseOSCerts || urlTLS && tlsOpts.CAFile == "" && tlsOpts.CAPath == ""
 		useWS = useWS || ts == transport.WS || ts == transport.WSS
 	}
-	if c.IsSet("port") {
-		p, err := strconv.Atoi(c.String("port"))
+	// Read only once -L has had its say: a password file that -L overrides need not exist.
+	if pw.flag != "url" {
+		if s.Password, err = pw.read(e); err != nil {
+			return nil, err
+		}
+	}
+	if v.IsSet("port") && v.from("port") >= v.from("url") {
+		p, err := strconv.Atoi(v.String("port"))
 		if err != nil || p < 1 || p > 65535 {
-			return nil, usageErr(errPort, c.String("port"))
+			return nil, usageErr(errPort, v.String("port"))
 		}
 		port = p
 	}
@@ -196,8 +232,8 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 	}
 	d.Port = port
 	switch {
-	case c.IsSet("unix"):
-		d.Scheme, d.UnixPath = transport.Unix, c.String("unix")
+	case v.IsSet("unix") && v.from("unix") >= max(v.from("host"), v.from("url")):
+		d.Scheme, d.UnixPath = transport.Unix, v.String("unix")
 	case useWS && useTLS:
 		d.Scheme = transport.WSS
 	case useWS:
@@ -214,30 +250,30 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		d.TLS = cfg
 	}
 
-	ka, err := strconv.Atoi(c.String("keepalive"))
+	ka, err := strconv.Atoi(v.String("keepalive"))
 	if err != nil || ka < 0 || ka > 65535 || ka > 0 && ka < 5 {
-		return nil, usageErr(errKeepAlive, c.String("keepalive"))
+		return nil, usageErr(errKeepAlive, v.String("keepalive"))
 	}
 	s.KeepAlive = time.Duration(ka) * time.Second
 
-	if c.IsSet("id") && c.IsSet("id-prefix") {
+	if v.IsSet("id") && v.IsSet("id-prefix") {
 		return nil, usageErr(errIDAndPrefix)
 	}
 	switch {
-	case c.IsSet("id"):
-		if c.String("id") == "" {
+	case v.IsSet("id"):
+		if v.String("id") == "" {
 			return nil, usageErr(errEmptyID)
 		}
-		s.ClientID = c.String("id")
-	case c.IsSet("id-prefix"):
-		s.ClientID = c.String("id-prefix") + strconv.Itoa(pid())
+		s.ClientID = v.String("id")
+	case v.IsSet("id-prefix"):
+		s.ClientID = v.String("id-prefix") + strconv.Itoa(pid())
 	case s.Version == session.V31:
 		// MQTT 3.1 requires an id; libmosquitto makes one, as does mqtt.
 		s.ClientID = session.RandomClientID()
 	}
 	// Otherwise the id stays empty and the broker assigns one, as with the mosquitto clients.
-	s.CleanSession = !c.Bool("disable-clean-session")
-	if !s.CleanSession && !c.IsSet("id") {
+	s.CleanSession = !v.Bool("disable-clean-session")
+	if !s.CleanSession && !v.IsSet("id") {
 		return nil, usageErr(errCleanSessionID)
 	}
 
@@ -251,18 +287,18 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 			return nil, propertyErr(err)
 		}
 	}
-	if c.IsSet("session-expiry-interval") {
-		x := c.String("session-expiry-interval")
-		v, err := strconv.ParseInt(x, 10, 64)
+	if v.IsSet("session-expiry-interval") {
+		x := v.String("session-expiry-interval")
+		n, err := strconv.ParseInt(x, 10, 64)
 		if x == "∞" {
-			v, err = -1, nil
+			n, err = -1, nil
 		}
-		if err != nil || v < -1 || v > 4294967295 {
+		if err != nil || n < -1 || n > 4294967295 {
 			return nil, usageErr(errSessionExpiry, x)
 		}
 		// Like mosquitto, -x is a CONNECT property and means nothing to MQTT 3.1 and 3.1.1.
-		if s.Version == session.V5 || len(given) > 0 && !c.IsSet("protocol-version") {
-			if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(v)), 10)); err != nil {
+		if s.Version == session.V5 || len(given) > 0 && !v.IsSet("protocol-version") {
+			if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(n)), 10)); err != nil {
 				return nil, propertyErr(err)
 			}
 		}
@@ -271,7 +307,7 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		return nil, propertyErr(err)
 	}
 	// As in mosquitto, properties imply MQTT 5 unless a version is named.
-	if len(given) > 0 && !c.IsSet("protocol-version") {
+	if len(given) > 0 && !v.IsSet("protocol-version") {
 		s.Version = session.V5
 	}
 	if len(given) > 0 && s.Version != session.V5 {
@@ -290,13 +326,46 @@ func parseConn(c *cli.Context) (*connOptions, error) {
 		// MQTT 3.1.1 has no password without a username; mosquitto refuses it too.
 		return nil, &problem{id: errPasswordNoUser}
 	}
-	if err := parseWill(c, o); err != nil {
+	if err := parseWill(v, o); err != nil {
 		return nil, err
+	}
+	if pw.flag == "password-prompt" && s.Password == nil {
+		if o.PasswordPrompt, err = promptLabel(e, s); err != nil {
+			return nil, err
+		}
+	}
+	if !o.Quiet {
+		v.warnVisiblePassword(e)
 	}
 	return o, nil
 }
 
-func parseWill(c *cli.Context, o *connOptions) error {
+// url is -L's value parsed. One from a profile or MQTT_URL may leave out the topic: there it names
+// a broker.
+func (v *connValues) url() (brokerurl.URL, origin, error) {
+	raw, from := v.String("url"), v.from("url")
+	u, err := brokerurl.Parse(raw)
+	if err == brokerurl.ErrNoTopic && from != fromFlag {
+		u, err = brokerurl.Parse(raw + "/")
+	}
+	switch err {
+	case nil:
+		return u, from, nil
+	case brokerurl.ErrScheme:
+		return u, from, usageErr(errURLScheme, brokerurl.Redacted(raw))
+	case brokerurl.ErrNoTopic:
+		return u, from, usageErr(errURLTopic)
+	}
+	return u, from, usageErr(errURLPort, brokerurl.Redacted(raw))
+}
+
+// topicFromURL says whether -L's topic is a topic of the command: always for -L on the command line,
+// as in mosquitto; for a profile's or MQTT_URL's, when it has one and no -t is given.
+func (v *connValues) topicFromURL(u brokerurl.URL, from origin) bool {
+	return from == fromFlag || u.Topic != "" && !v.c.IsSet("topic")
+}
+
+func parseWill(c *connValues, o *connOptions) error {
 	wt := c.String("will-topic")
 	if !c.IsSet("will-topic") {
 		if c.IsSet("will-payload") {

@@ -55,6 +55,8 @@ const (
 	errSubDenied
 	errPasswordNoUser
 	errZeroInput
+	errPubOption
+	errLinesSkipped
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
@@ -107,6 +109,8 @@ var mqttText = map[msgID]string{
 	errSubDenied:          "All subscription requests were denied.",
 	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
 	errZeroInput:          "Zero length input.",
+	errPubOption:          "%s",
+	errLinesSkipped:       "%d of %d lines were not published (%s).",
 }
 
 // problem is a message with its arguments, worded when it is printed.
@@ -114,6 +118,8 @@ type problem struct {
 	id    msgID
 	args  []any
 	usage bool // followed by a hint to read --help
+	// note says where options not on the command line came from, when they did.
+	note string
 }
 
 func (p *problem) text(table map[msgID]string) string {

@@ -34,6 +34,8 @@ func newReceiver(o *subOptions, streams *iostreams.IOStreams) *receiver {
 	return &receiver{
 		o: o, errOut: streams.ErrOut, out: bufio.NewWriterSize(streams.Out, 64<<10),
 		ended: make(chan error, 1),
+		// -E ends at the SUBACK: the retained messages right behind it are not printed, as mosquitto_sub.
+		over: o.ExitAfterSubscribe,
 	}
 }
 
@@ -135,6 +137,9 @@ func startClearer(ctx context.Context, s session.Session) *clearer {
 				if s.Publish(ctx, &message.Message{Topic: t, QoS: 1, Retain: true}) != nil {
 					return
 				}
+			}
+			if s.Flush() != nil {
+				return
 			}
 			if closed {
 				return

@@ -51,6 +51,9 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := askPassword(c.Context, opts.pub.conn, streams); err != nil {
+				return err
+			}
 			return quiet(opts.pub.conn, runRR(c.Context, opts, streams))
 		},
 	}
@@ -60,7 +63,7 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if c.Args().Present() {
 		return nil, usageErr(errExtraArg, c.Args().First())
 	}
-	conn, err := parseConn(c)
+	conn, err := parseConn(c, systemConnEnv(streams))
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +130,9 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 		}
 	}
 	if err := s.Publish(ctx, req); err != nil {
+		return err
+	}
+	if err := s.Flush(); err != nil {
 		return err
 	}
 	for {

@@ -79,6 +79,9 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := askPassword(c.Context, opts.conn, streams); err != nil {
+				return err
+			}
 			return quiet(opts.conn, runSub(c.Context, opts, streams))
 		},
 	}
@@ -88,7 +91,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if c.Args().Present() {
 		return nil, usageErr(errExtraArg, c.Args().First())
 	}
-	conn, err := parseConn(c)
+	conn, err := parseConn(c, systemConnEnv(streams))
 	if err != nil {
 		return nil, err
 	}

@@ -91,3 +91,26 @@ func unescape(s string) string {
 	}
 	return s
 }
+
+// Redacted is s with the password in its user info, if any, written as xxxxx, for a message that
+// quotes the URL. It reads the URL as Parse does.
+func Redacted(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	authority, topic, hasTopic := strings.Cut(rest, "/")
+	userinfo, host, ok := strings.Cut(authority, "@")
+	if !ok {
+		return s
+	}
+	user, _, hasPass := strings.Cut(userinfo, ":")
+	if !hasPass {
+		return s
+	}
+	out := scheme + "://" + user + ":xxxxx@" + host
+	if hasTopic {
+		out += "/" + topic
+	}
+	return out
+}

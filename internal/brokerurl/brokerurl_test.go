@@ -64,3 +64,20 @@ func TestTransport(t *testing.T) {
 		}
 	}
 }
+
+func TestRedacted(t *testing.T) {
+	cases := map[string]string{
+		"mqtt://u:s3cret@h:1883/t":  "mqtt://u:xxxxx@h:1883/t",
+		"mqtts://u:s3cret@h":        "mqtts://u:xxxxx@h",
+		"socks5h://u:s3cret@h:1080": "socks5h://u:xxxxx@h:1080",
+		"mqtt://u@h/t":              "mqtt://u@h/t",
+		"mqtt://h/a:b@c":            "mqtt://h/a:b@c",
+		"mqtt://h:99999/t":          "mqtt://h:99999/t",
+		"no scheme":                 "no scheme",
+	}
+	for in, want := range cases {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -24,6 +24,8 @@ type batchReader struct {
 	streaming bool
 	full      bool // the last read filled its buffer: more is waiting
 	last      time.Time
+	// onMode, if set, is told each change of mode; tests wait on it.
+	onMode func(streaming bool)
 }
 
 // lowWater is about a quarter of a default loopback receive buffer, so the kernel can always queue it.
@@ -117,4 +119,7 @@ func (b *batchReader) setStreaming(on bool) {
 		_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, mark)
 	})
 	b.streaming = on && err == nil
+	if b.onMode != nil {
+		b.onMode(b.streaming)
+	}
 }

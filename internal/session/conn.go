@@ -26,7 +26,7 @@ func (c *packetConn) Unlock() {
 		c.buf, c.fixFirst = c.fixFirst(c.buf), nil
 	}
 	if len(c.buf) > 0 && c.err == nil {
-		_, c.err = c.Conn.Write(c.buf)
+		_, c.err = c.inbound.Write(c.buf)
 	}
 	if cap(c.buf) > 1<<20 {
 		c.buf = nil // do not keep a huge payload's buffer for the life of the session
@@ -41,18 +41,6 @@ func (c *packetConn) Write(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
-	if len(p) < 64<<10 || c.fixFirst != nil {
-		c.buf = append(c.buf, p...)
-		return len(p), nil
-	}
-	// A large payload goes out as it is rather than being copied into the buffer.
-	if len(c.buf) > 0 {
-		if _, c.err = c.Conn.Write(c.buf); c.err != nil {
-			return 0, c.err
-		}
-		c.buf = c.buf[:0]
-	}
-	var n int
-	n, c.err = c.Conn.Write(p)
-	return n, c.err
+	c.buf = append(c.buf, p...)
+	return len(p), nil
 }

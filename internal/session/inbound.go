@@ -25,6 +25,7 @@ type inbound struct {
 	off  int    // how much of pass the library has read
 	err  error  // the connection's read error, returned once pass is empty
 
+	out       *outbound // counts the acknowledgements of what we publish, and writes
 	dec       wire.Decoder
 	msg       message.Message
 	onMessage func(*message.Message)
@@ -37,9 +38,9 @@ type inbound struct {
 
 const inboundBuf = 64 << 10
 
-func newInbound(c net.Conn, opts Options) *inbound {
+func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
 	in := &inbound{
-		Conn: c, buf: make([]byte, inboundBuf), dec: wire.Decoder{V5: opts.Version == V5},
+		Conn: c, out: out, buf: make([]byte, inboundBuf), dec: wire.Decoder{V5: opts.Version == V5},
 		onMessage: opts.OnMessage, onIdle: opts.OnIdle, src: c,
 	}
 	if b := newBatchReader(c, opts.ReadBatch); b != nil {
@@ -59,17 +60,22 @@ func (in *inbound) Read(p []byte) (int, error) {
 			return n, nil
 		}
 		if err := in.frame(); err != nil {
+			in.out.readerStopped()
 			return 0, err
 		}
 		if len(in.pass) > 0 {
 			continue
 		}
 		if in.err != nil {
+			in.out.readerStopped()
 			return 0, in.err
 		}
 		in.fill()
 	}
 }
+
+// Write is the library's: its packets go out whole, never inside one of ours.
+func (in *inbound) Write(p []byte) (int, error) { return in.out.libraryWrite(p) }
 
 // frame handles every whole packet in the buffer.
 func (in *inbound) frame() error {
@@ -85,7 +91,18 @@ func (in *inbound) frame() error {
 		}
 		packet := b[:hs+remaining]
 		in.r += len(packet)
-		if first>>4 != wire.TypePublish || in.onMessage == nil {
+		switch typ := first >> 4; {
+		case typ == wire.TypePuback || typ == wire.TypePubrec || typ == wire.TypePubcomp:
+			// Every PUBLISH we send is ours (outbound), so every acknowledgement of one is too.
+			if err := in.out.ack(typ, packet[hs:]); err != nil {
+				return fmt.Errorf("reading from the broker: %w", err)
+			}
+			continue
+		case typ == 9 || typ == 11: // SUBACK, UNSUBACK
+			in.out.libraryAcked(packet[hs:])
+			in.pass = append(in.pass, packet...)
+			continue
+		case typ != wire.TypePublish || in.onMessage == nil:
 			in.pass = append(in.pass, packet...)
 			continue
 		}

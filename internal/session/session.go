@@ -90,9 +90,12 @@ func (r DeliveryReport) Unacked() int { return r.Sent - r.Acked }
 
 // Session is a connected MQTT client.
 type Session interface {
-	// Publish sends m. QoS 0 returns once written; QoS 1 and 2 return once in flight, blocking while the
-	// window of MaxInflight unacknowledged publishes is full. Their outcome is counted by Drain.
+	// Publish sends m, or buffers it: it goes out with the next Flush, Drain or Disconnect, or once the
+	// buffer fills. QoS 1 and 2 block while the window of MaxInflight unacknowledged publishes is full;
+	// their outcome is counted by Drain. m may be reused once Publish returns.
 	Publish(ctx context.Context, m *message.Message) error
+	// Flush writes what Publish buffered: call it when no message follows at once.
+	Flush() error
 	// Drain waits until every QoS 1/2 publish so far is acknowledged, the connection is lost or ctx ends.
 	Drain(ctx context.Context) DeliveryReport
 	// Subscribe sends one SUBSCRIBE with all subs and returns the granted QoS (or v5 reason code) of each.

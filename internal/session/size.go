@@ -2,6 +2,11 @@ package session
 
 import "fmt"
 
+// TooLargeError is a message refused before sending: it was never on the wire.
+type TooLargeError struct{ msg string }
+
+func (e *TooLargeError) Error() string { return e.msg }
+
 // checkSize refuses a PUBLISH the protocol cannot carry or the broker said it will not take. Neither
 // library checks: paho.golang panics and paho.mqtt.golang writes a malformed length.
 func checkSize(version byte, m *topicPayload, props int, maxPacket uint32) error {
@@ -13,10 +18,10 @@ func checkSize(version byte, m *topicPayload, props int, maxPacket uint32) error
 		n += varintLen(props)
 	}
 	if n > maxRemainingLength {
-		return fmt.Errorf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), maxRemainingLength)
+		return &TooLargeError{fmt.Sprintf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), maxRemainingLength)}
 	}
 	if total := 1 + varintLen(n) + n; maxPacket > 0 && uint32(total) > maxPacket {
-		return fmt.Errorf("message of %d bytes makes a %d-byte packet; the broker accepts at most %d", len(m.payload), total, maxPacket)
+		return &TooLargeError{fmt.Sprintf("message of %d bytes makes a %d-byte packet; the broker accepts at most %d", len(m.payload), total, maxPacket)}
 	}
 	return nil
 }

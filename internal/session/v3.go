@@ -18,23 +18,12 @@ import (
 type v3 struct {
 	c      pahov3.Client
 	server ServerInfo
-	window *window
-	tokens chan pahov3.Token
-	// sends carries publishes to the goroutine that hands them to paho. paho's Publish can block for 30
-	// seconds once the connection is gone; the command must see the loss at once.
-	sends chan sendReq
-	life  lifetime
-}
-
-// sendReq is a publish for the send loop, or, with flushed set, a request to report when everything before it
-// has been handed to paho.
-type sendReq struct {
-	m       message.Message // a copy: the caller may reuse its message for the next publish
-	flushed chan pahov3.Token
+	out    *outbound
+	life   lifetime
 }
 
 func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
-	s := &v3{}
+	s := &v3{out: newOutbound(conn, false)}
 	s.life.init()
 	o := pahov3.NewClientOptions()
 	// The broker URL is only a label: the connection is already open and handed over below.
@@ -45,7 +34,7 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 			return nil, errors.New("reconnecting is not supported by this session")
 		}
 		used = true
-		return newInbound(conn, opts), nil
+		return newInbound(conn, opts, s.out), nil
 	})
 	o.SetProtocolVersion(uint(opts.Version))
 	o.SetClientID(opts.ClientID)
@@ -88,11 +77,7 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 	if size <= 0 {
 		size = DefaultMaxInflight
 	}
-	s.window = newWindow(size)
-	s.tokens = make(chan pahov3.Token, size)
-	s.sends = make(chan sendReq, 64)
-	go s.countAcks()
-	go s.sendLoop()
+	s.out.start(size, 0)
 	return s, nil
 }
 
@@ -113,122 +98,15 @@ func waitToken(ctx context.Context, t pahov3.Token, done <-chan struct{}) error 
 	}
 }
 
-// countAcks settles publishes in the order they were sent; QoS 1 acknowledgements arrive in that order,
-// so waiting on the oldest first costs nothing. Once the connection is gone it settles what is queued
-// and stops, so that Drain can report.
-func (s *v3) countAcks() {
-	defer s.window.finish()
-	for {
-		select {
-		case t, ok := <-s.tokens:
-			if !ok {
-				return
-			}
-			s.settle(t)
-		case <-s.life.done:
-			for {
-				select {
-				case t, ok := <-s.tokens:
-					if !ok {
-						return
-					}
-					s.settle(t)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
-
-func (s *v3) settle(t pahov3.Token) {
-	select {
-	case <-t.Done():
-	case <-s.life.done:
-		select {
-		case <-t.Done():
-		default:
-			s.window.settle(settleLost, "")
-			return
-		}
-	}
-	if t.Error() != nil {
-		s.window.settle(settleLost, "")
-	} else {
-		s.window.settle(settleAcked, "")
-	}
-}
-
-// sendLoop hands publishes to paho in order. For a flush it answers with the last QoS 0 token: paho
-// sends DISCONNECT ahead of queued publishes, so Drain waits for that one to be written.
-func (s *v3) sendLoop() {
-	var last pahov3.Token
-	for {
-		var r sendReq
-		select {
-		case r = <-s.sends:
-		case <-s.life.done:
-			return
-		}
-		if r.flushed != nil {
-			r.flushed <- last
-			continue
-		}
-		m := &r.m
-		t := s.c.Publish(m.Topic, m.QoS, m.Retain, m.Payload)
-		if m.QoS == 0 {
-			last = t
-			continue
-		}
-		select {
-		case s.tokens <- t:
-		case <-s.life.done:
-			return
-		}
-	}
-}
-
 func (s *v3) Publish(ctx context.Context, m *message.Message) error {
-	if err := checkSize(V311, &topicPayload{m.Topic, m.Payload, m.QoS}, 0, 0); err != nil {
-		return err
-	}
-	if m.QoS > 0 {
-		if err := s.window.acquire(ctx, s.life.done); err != nil {
-			return s.life.wrap(err)
-		}
-	}
-	select {
-	case s.sends <- sendReq{m: *m}:
-		return nil
-	case <-s.life.done:
-		if m.QoS > 0 {
-			s.window.release()
-		}
-		return s.life.wrap(errConnectionLost)
-	case <-ctx.Done():
-		if m.QoS > 0 {
-			s.window.release()
-		}
-		return ctx.Err()
-	}
+	return s.life.wrap(s.out.publish(ctx, m, s.life.done))
 }
+
+func (s *v3) Flush() error { return s.life.wrap(s.out.flush()) }
 
 func (s *v3) Drain(ctx context.Context) DeliveryReport {
-	flushed := make(chan pahov3.Token, 1)
-	select {
-	case s.sends <- sendReq{flushed: flushed}:
-		select {
-		case last := <-flushed:
-			if last != nil {
-				_ = waitToken(ctx, last, s.life.done)
-			}
-		case <-s.life.done:
-		case <-ctx.Done():
-		}
-	case <-s.life.done:
-	case <-ctx.Done():
-	}
-	return s.window.drain(ctx, s.life.done)
+	_ = s.out.flush()
+	return s.out.window.drain(ctx, s.life.done)
 }
 
 // Subscribe sends one SUBSCRIBE per filter, in order: paho's SubscribeMultiple takes a map and would
@@ -252,6 +130,7 @@ func (s *v3) Unsubscribe(ctx context.Context, filters []string, _ *message.Prope
 }
 
 func (s *v3) Disconnect(ctx context.Context, _ *message.Properties) error {
+	_ = s.out.flush()
 	s.life.closing()
 	s.c.Disconnect(250)
 	s.life.lost(nil)

@@ -2,15 +2,12 @@ package session
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
 	"time"
 
-	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
-	"github.com/eclipse/paho.golang/paho/session"
 	"github.com/eclipse/paho.golang/paho/session/state"
 
 	"mqtt/internal/message"
@@ -21,40 +18,21 @@ type v5 struct {
 	c      *paho.Client
 	opts   Options
 	server ServerInfo
-	window *window
+	out    *outbound
 	life   lifetime
-	// maxPacket is the broker's Maximum Packet Size (0: none said).
-	maxPacket uint32
-}
-
-// ackSession wraps paho's session state so that the acknowledgement of every QoS 1/2 PUBLISH arrives on
-// one channel: paho's asynchronous publish has no other way to report the outcome, and one goroutine per
-// message would cost more than the publish itself.
-type ackSession struct {
-	*state.State
-	acks chan packets.ControlPacket
-}
-
-func (s *ackSession) AddToSession(ctx context.Context, p session.Packet, resp chan<- packets.ControlPacket) error {
-	if p.Type() == packets.PUBLISH {
-		resp = s.acks
-	}
-	return s.State.AddToSession(ctx, p, resp)
 }
 
 func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
-	s := &v5{opts: opts}
+	s := &v5{opts: opts, out: newOutbound(conn, true)}
 	s.life.init()
-	acks := make(chan packets.ControlPacket, 1<<16)
-	sess := &ackSession{State: state.NewInMemory(), acks: acks}
-	pc := newPacketConn(newInbound(conn, opts))
+	pc := newPacketConn(newInbound(conn, opts, s.out))
 	if w := opts.Will; w != nil && w.Props != nil {
 		props := willProperties(w.Props)
 		pc.fixFirst = func(b []byte) []byte { return patchWillProperties(b, props) }
 	}
 	cfg := paho.ClientConfig{
 		Conn:          pc,
-		Session:       sess,
+		Session:       state.NewInMemory(),
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 			func(pr paho.PublishReceived) (bool, error) {
@@ -113,8 +91,9 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 			s.server.ClientID = ca.Properties.AssignedClientID
 		}
 	}
+	var maxPacket uint32
 	if ca.Properties != nil && ca.Properties.MaximumPacketSize != nil {
-		s.maxPacket = *ca.Properties.MaximumPacketSize
+		maxPacket = *ca.Properties.MaximumPacketSize
 	}
 	limit := opts.MaxInflight
 	if limit <= 0 {
@@ -123,83 +102,20 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 	if ca.Properties != nil && ca.Properties.ReceiveMaximum != nil && int(*ca.Properties.ReceiveMaximum) < limit {
 		limit = int(*ca.Properties.ReceiveMaximum)
 	}
-	s.window = newWindow(limit)
-	go s.countAcks(acks)
+	s.out.start(limit, maxPacket)
 	return s, nil
 }
 
-// countAcks settles the window from paho's acknowledgements.
-func (s *v5) countAcks(acks <-chan packets.ControlPacket) {
-	defer s.window.finish()
-	for {
-		select {
-		case cp := <-acks:
-			s.settle(cp)
-		case <-s.life.done:
-			for { // what arrived before the end still counts
-				select {
-				case cp := <-acks:
-					s.settle(cp)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
-
-// settle counts one outcome; an empty packet means paho dropped the message from its session (the
-// connection was lost) and it will never be acknowledged.
-func (s *v5) settle(cp packets.ControlPacket) {
-	var code byte
-	switch p := cp.Content.(type) {
-	case *packets.Puback:
-		code = p.ReasonCode
-	case *packets.Pubcomp:
-		code = p.ReasonCode
-	case *packets.Pubrec: // paho passes a PUBREC on only when it carries a failure
-		code = p.ReasonCode
-		if code < 0x80 {
-			code = 0x80
-		}
-	default:
-		s.window.settle(settleLost, "")
-		return
-	}
-	if code >= 0x80 {
-		s.window.settle(settleRefused, ReasonText(code))
-		return
-	}
-	s.window.settle(settleAcked, "")
-}
-
 func (s *v5) Publish(ctx context.Context, m *message.Message) error {
-	p := &paho.Publish{QoS: m.QoS, Retain: m.Retain, Topic: m.Topic, Payload: m.Payload}
-	props := 0
-	if m.Props != nil {
-		pp := toPacket(m.Props)
-		p.InitProperties(pp)
-		props = len(pp.Pack(packets.PUBLISH))
-	}
-	if err := checkSize(V5, &topicPayload{m.Topic, m.Payload, m.QoS}, props, s.maxPacket); err != nil {
-		return err
-	}
-	if m.QoS == 0 {
-		_, err := s.c.PublishWithOptions(ctx, p, paho.PublishOptions{Method: paho.PublishMethod_AsyncSend})
-		return s.life.wrap(err)
-	}
-	if err := s.window.acquire(ctx, s.life.done); err != nil {
-		return s.life.wrap(err)
-	}
-	_, err := s.c.PublishWithOptions(ctx, p, paho.PublishOptions{Method: paho.PublishMethod_AsyncSend})
-	if err != nil && !errors.Is(err, paho.ErrNetworkErrorAfterStored) {
-		s.window.release()
-		return s.life.wrap(err)
-	}
-	return nil
+	return s.life.wrap(s.out.publish(ctx, m, s.life.done))
 }
 
-func (s *v5) Drain(ctx context.Context) DeliveryReport { return s.window.drain(ctx, s.life.done) }
+func (s *v5) Flush() error { return s.life.wrap(s.out.flush()) }
+
+func (s *v5) Drain(ctx context.Context) DeliveryReport {
+	_ = s.out.flush()
+	return s.out.window.drain(ctx, s.life.done)
+}
 
 func (s *v5) Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error) {
 	sp := &paho.Subscribe{}
@@ -242,6 +158,7 @@ func (s *v5) Disconnect(ctx context.Context, props *message.Properties) error {
 			User:                  paho.UserPropertiesFromPacketUser(pp.User),
 		}
 	}
+	_ = s.out.flush()
 	s.life.closing()
 	err := s.c.Disconnect(d)
 	s.life.lost(nil)

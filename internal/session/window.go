@@ -27,6 +27,8 @@ type window struct {
 	// after a lost connection counts every acknowledgement that did arrive.
 	finished chan struct{}
 
+	finishOnce sync.Once
+
 	mu     sync.Mutex
 	report DeliveryReport
 	lost   int
@@ -49,6 +51,19 @@ func (w *window) acquire(ctx context.Context, done <-chan struct{}) error {
 	w.report.Sent++
 	w.mu.Unlock()
 	return nil
+}
+
+// tryAcquire takes a slot if one is free.
+func (w *window) tryAcquire() bool {
+	select {
+	case w.slots <- struct{}{}:
+	default:
+		return false
+	}
+	w.mu.Lock()
+	w.report.Sent++
+	w.mu.Unlock()
+	return true
 }
 
 // release gives back a slot whose publish never left.

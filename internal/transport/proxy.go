@@ -17,13 +17,18 @@ const defaultProxyPort = "1080"
 func (d Dialer) dialProxy(ctx context.Context, addr string) (net.Conn, error) {
 	u, err := url.Parse(d.Proxy)
 	if err != nil {
-		return nil, fmt.Errorf("proxy URL %q: %w", d.Proxy, err)
+		// url.Error quotes the whole URL, password included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("proxy URL: %w", err)
 	}
 	if u.Scheme != "socks5" && u.Scheme != "socks5h" {
-		return nil, fmt.Errorf("proxy URL %q: only socks5:// and socks5h:// proxies are supported", d.Proxy)
+		return nil, fmt.Errorf("proxy URL %q: only socks5:// and socks5h:// proxies are supported", u.Redacted())
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("proxy URL %q has no host", d.Proxy)
+		return nil, fmt.Errorf("proxy URL %q has no host", u.Redacted())
 	}
 	port := u.Port()
 	if port == "" {

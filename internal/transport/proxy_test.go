@@ -98,3 +98,18 @@ func TestProxyErrors(t *testing.T) {
 		})
 	}
 }
+
+// An error about the proxy URL never quotes its password.
+func TestProxyErrorsHidePassword(t *testing.T) {
+	for _, p := range []string{"http://u:pw-s3cret@127.0.0.1:1", "socks5h://u:pw-s3cret@127.0.0.1:port", "socks5h://u:pw-s3cret@"} {
+		d := transport.Dialer{Scheme: transport.TCP, Host: "127.0.0.1", Port: 1, Proxy: p}
+		conn, err := d.Dial(context.Background())
+		if err == nil {
+			conn.Close()
+			t.Fatalf("Dial through %q succeeded", p)
+		}
+		if strings.Contains(err.Error(), "pw-s3cret") {
+			t.Errorf("Dial through %q: %q shows the password", p, err)
+		}
+	}
+}

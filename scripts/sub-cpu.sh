@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# CPU time of `mqtt sub` against `mosquitto_sub` on the same stream (issue 4's figure): a local mosquitto,
+# both subscribers on one topic, `mosquitto_pub -l` publishing N lines of 16 bytes at QoS 0, each
+# subscriber writing to a file. Prints user and sys seconds of each and checks both files are identical.
+#
+#   scripts/sub-cpu.sh [N]        (default 1000000; MQTT=path/to/mqtt, else built from this checkout)
+set -euo pipefail
+n=${1:-1000000}
+dir=$(mktemp -d)
+trap 'kill $broker 2>/dev/null || true; rm -rf "$dir"' EXIT
+export PATH="$PATH:/usr/sbin"
+mqtt=${MQTT:-$dir/mqtt}
+[ -n "${MQTT:-}" ] || (cd "$(dirname "$0")/.." && go build -o "$mqtt" .)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# max_queued_messages 0: the broker never drops a QoS 0 message for a subscriber that falls behind.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nlog_type subscribe\nlog_dest file %s/m.log\n' "$port" "$dir" > "$dir/m.conf"
+[ "$(id -u)" = 0 ] && echo "user root" >> "$dir/m.conf"
+mosquitto -c "$dir/m.conf" > /dev/null 2>&1 & broker=$!
+for _ in $(seq 100); do mosquitto_sub -p "$port" -t probe -W 1 -E 2>/dev/null && break; sleep 0.05; done
+awk -v n="$n" 'BEGIN{for(i=0;i<n;i++) printf "%015d\n", i}' > "$dir/lines"
+/usr/bin/time -f "mqtt sub:      user %U s  sys %S s" "$mqtt" sub -p "$port" -t x -C "$n" -W 600 > "$dir/o1" 2> "$dir/t1" & p1=$!
+/usr/bin/time -f "mosquitto_sub: user %U s  sys %S s" mosquitto_sub -p "$port" -t x -C "$n" -W 600 > "$dir/o2" 2> "$dir/t2" & p2=$!
+# Both are subscribed once the broker has logged two subscriptions to x.
+for _ in $(seq 200); do [ "$(grep -c ' 0 x$' "$dir/m.log" || true)" -ge 2 ] && break; sleep 0.05; done
+mosquitto_pub -p "$port" -t x -l < "$dir/lines"
+wait $p1 $p2
+cat "$dir/t1" "$dir/t2"
+cmp -s "$dir/o1" "$dir/o2" && echo "outputs identical ($(wc -l < "$dir/o1") lines)" || { echo "outputs differ"; exit 1; }
