@@ -68,7 +68,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError

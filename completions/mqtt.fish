@@ -9,6 +9,8 @@ function __mqtt_valued
             contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
             contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+        case 'mqtt broker'
+            contains -- $argv[2] listen cert key password-file store
         case 'mqtt profile add'
             contains -- $argv[2] host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy
         case '*'
@@ -40,6 +42,8 @@ function __mqtt_path
                     set path 'mqtt sub'
                 case 'mqtt rr'
                     set path 'mqtt rr'
+                case 'mqtt broker'
+                    set path 'mqtt broker'
                 case 'mqtt profile'
                     set path 'mqtt profile'
                 case 'mqtt completion'
@@ -72,6 +76,7 @@ complete -c mqtt -f
 complete -c mqtt -n '__mqtt_is mqtt' -a pub -d 'publish messages (mosquitto_pub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a sub -d 'subscribe and print messages (mosquitto_sub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a rr -d 'send a request and print the reply (mosquitto_rr)'
+complete -c mqtt -n '__mqtt_is mqtt' -a broker -d 'run an MQTT broker for development and tests'
 complete -c mqtt -n '__mqtt_is mqtt' -a profile -d 'keep connection options under a name: mqtt pub --profile NAME'
 complete -c mqtt -n '__mqtt_is mqtt' -a completion -d 'print the shell completion script for bash, zsh, fish or powershell'
 complete -c mqtt -n '__mqtt_is mqtt' -a help -d 'Shows a list of commands or help for one command'
@@ -267,6 +272,15 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l keyform -x -a 'pem' -d 'pem (engine i
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l help -d 'show help'
 
+complete -c mqtt -n '__mqtt_is mqtt broker' -l listen -x -d 'accept clients at URL (repeatable; default tcp://localhost:1883)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l cert -r -F -d 'certificate FILE (PEM) of the tls:// and wss:// listeners'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l key -r -F -d 'private key FILE (PEM) of --cert'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l password-file -x -d 'let in only the users of FILE (name:password lines)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l allow-anonymous -d 'with --password-file, let in clients that send no user name too'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l store -x -d 'keep retained messages in FILE across restarts'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, disconnects and subscriptions on stderr'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l help -d 'show help'
+
 complete -c mqtt -n '__mqtt_is mqtt profile' -a list -d 'print the profiles\' names; the default one is marked'
 complete -c mqtt -n '__mqtt_is mqtt profile' -a show -d 'print a profile\'s options (passwords hidden)'
 complete -c mqtt -n '__mqtt_is mqtt profile' -a add -d 'save connection options as a profile: mqtt profile add home -h broker.lan -u me --password-file ~/.mqttpw'
@@ -277,7 +291,7 @@ complete -c mqtt -n '__mqtt_is mqtt profile' -l help -d 'show help'
 complete -c mqtt -n '__mqtt_is mqtt completion' -a 'bash zsh fish powershell'
 complete -c mqtt -n '__mqtt_is mqtt completion' -l help -d 'show help'
 
-complete -c mqtt -n '__mqtt_is mqtt help' -a 'pub sub rr profile completion help'
+complete -c mqtt -n '__mqtt_is mqtt help' -a 'pub sub rr broker profile completion help'
 complete -c mqtt -n '__mqtt_is mqtt help' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile list' -l help -d 'show help'
