@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"mqtt/internal/iostreams"
 	"mqtt/internal/gen"
+	"mqtt/internal/iostreams"
 	"mqtt/internal/manpage"
 )
 
