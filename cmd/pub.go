@@ -77,7 +77,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
-	}, connFlags("311")...)
+	}, append(reconnectFlags(), connFlags("311")...)...)
 	return &cli.Command{
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
@@ -111,6 +111,9 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	o := &pubOptions{conn: conn, Retain: c.Bool("retain")}
 	var perr *problem
+	if perr = parseReconnect(c, conn, streams); perr != nil {
+		return nil, perr
+	}
 	if perr = o.parsePayload(c); perr != nil {
 		return nil, perr
 	}

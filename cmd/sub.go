@@ -68,6 +68,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
 	}, outputFlags()...)
+	flags = append(flags, reconnectFlags()...)
 	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
 		Name:      "sub",
@@ -94,6 +95,9 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	conn, err := parseConn(c, systemConnEnv(streams))
 	if err != nil {
 		return nil, err
+	}
+	if perr := parseReconnect(c, conn, streams); perr != nil {
+		return nil, perr
 	}
 	o := &subOptions{
 		conn: conn, Topics: c.StringSlice("topic"), FilterOut: c.StringSlice("filter-out"),
