@@ -174,17 +174,20 @@ func TestTLSErrorsExplainClientCertificates(t *testing.T) {
 		problem transport.TLSProblem
 		after   bool
 		want    string
+		wss     bool
 	}{
-		{"none, TLS 1.3", v13, nil, transport.ClientCertRequired, true, required},
-		{"none, TLS 1.2", v12, nil, transport.ClientCertRequired, false, required},
-		{"not for clients, TLS 1.3", v13, certs.Server, transport.ClientCertRefused, true, refused},
-		{"not for clients, TLS 1.2", v12, certs.Server, transport.ClientCertRefused, false, refused},
+		{"none, TLS 1.3", v13, nil, transport.ClientCertRequired, true, required, false},
+		{"none, TLS 1.2", v12, nil, transport.ClientCertRequired, false, required, false},
+		// The alert is read with the answer to the WebSocket upgrade.
+		{"none, wss", v13, nil, transport.ClientCertRequired, true, required, true},
+		{"not for clients, TLS 1.3", v13, certs.Server, transport.ClientCertRefused, true, refused, false},
+		{"not for clients, TLS 1.2", v12, certs.Server, transport.ClientCertRefused, false, refused, false},
 		{"expired", v13, certs.Expired, transport.ClientCertRefused, true,
-			`^the broker refused our client certificate, which expired on ` + stamp(certs.Expired.Cert.NotAfter) + `: renew the certificate given with --cert\.$`},
+			`^the broker refused our client certificate, which expired on ` + stamp(certs.Expired.Cert.NotAfter) + `: renew the certificate given with --cert\.$`, false},
 		// The broker names the CAs it accepts, and crypto/tls sends nothing rather than a certificate
 		// from another.
 		{"from another CA", v13, certs.OtherCA, transport.ClientCertRefused, true,
-			`^the broker asked for a client certificate from a CA it trusts, and the one given with --cert is not signed by one: use a certificate from the broker's CA\.$`},
+			`^the broker asked for a client certificate from a CA it trusts, and the one given with --cert is not signed by one: use a certificate from the broker's CA\.$`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +195,11 @@ func TestTLSErrorsExplainClientCertificates(t *testing.T) {
 			if tt.cert != nil {
 				cfg.Certificates = []tls.Certificate{tt.cert.TLS()}
 			}
-			err := dialTLS(t, transport.TLS, tt.port, cfg)
+			scheme := transport.TLS
+			if tt.wss {
+				scheme = transport.WSS
+			}
+			err := dialTLS(t, scheme, tt.port, cfg)
 			var te *transport.TLSError
 			if !errors.As(err, &te) {
 				t.Fatalf("error %v (%T), want a *TLSError", err, err)
