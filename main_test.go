@@ -29,9 +29,11 @@ func TestMain(m *testing.M) {
 // TestScripts runs testdata/script/*.txtar, each against a broker of its own with a TCP, WebSocket,
 // TLS and unix listener. A script sees their addresses as $PORT, $WSPORT, $TLSPORT, $WSSPORT and $SOCK,
 // and the CA that signs the TLS certificate as $CAFILE (client pair: $CERTFILE, $KEYFILE). $TLSWRONGPORT
-// presents a certificate for another host name; $OTHERCA is a CA that signed nothing the broker shows.
-// $SILENTPORT accepts connections and never answers. `broker start ...` runs `mqtt broker` as a process
-// of its own (see cmdBroker); $SERVERCERT and $SERVERKEY are a certificate for it.
+// presents a certificate for another host name, $TLSEXPIREDPORT one that has expired, and
+// $TLSMUTUALPORT requires a client certificate signed by the CA; $OTHERCA is a CA that signed nothing
+// the broker shows. $SILENTPORT accepts connections and never answers. `broker start ...` runs
+// `mqtt broker` as a process of its own (see cmdBroker); $SERVERCERT and $SERVERKEY are a certificate
+// for it.
 func TestScripts(t *testing.T) {
 	// Some scripts use these when present ([exec:jq]); CI must have them so that nothing is skipped there.
 	if os.Getenv("CI") == "true" {
@@ -75,6 +77,8 @@ func setupBroker(env *testscript.Env) error {
 		{Scheme: transport.WSS, Addr: "127.0.0.1:0", TLS: certs.ServerConfig()},
 		{Scheme: transport.Unix, Addr: sock},
 		{Scheme: transport.TLS, Addr: "127.0.0.1:0", TLS: &tls.Config{Certificates: []tls.Certificate{certs.WrongName.TLS()}}},
+		{Scheme: transport.TLS, Addr: "127.0.0.1:0", TLS: &tls.Config{Certificates: []tls.Certificate{certs.Expired.TLS()}}},
+		{Scheme: transport.TLS, Addr: "127.0.0.1:0", TLS: certs.MutualServerConfig()},
 	}})
 	if err != nil {
 		return err
@@ -84,8 +88,10 @@ func setupBroker(env *testscript.Env) error {
 		_, port, _ := splitPort(b.Addr(i))
 		env.Setenv(name, port)
 	}
-	_, wrong, _ := splitPort(b.Addr(5))
-	env.Setenv("TLSWRONGPORT", wrong)
+	for i, name := range map[int]string{5: "TLSWRONGPORT", 6: "TLSEXPIREDPORT", 7: "TLSMUTUALPORT"} {
+		_, port, _ := splitPort(b.Addr(i))
+		env.Setenv(name, port)
+	}
 	env.Setenv("SOCK", sock)
 	env.Setenv("OTHERCA", files.OtherCA)
 	env.Setenv("CAFILE", files.CA)

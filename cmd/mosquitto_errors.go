@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"unicode"
 	"unicode/utf8"
+
+	"mqtt/internal/transport"
 )
 
 // mosquittoRuntime words an error that ends a run as the mosquitto clients word it, with their exit
@@ -14,7 +16,17 @@ import (
 func mosquittoRuntime(err error) (text string, code int, ok bool) {
 	var errno syscall.Errno
 	var dns *net.DNSError
+	var tlsErr *transport.TLSError
 	switch {
+	case errors.As(err, &tlsErr) && tlsErr.AfterConnect:
+		// libmosquitto sees the broker hang up once it is connected: a client certificate refused
+		// under TLS 1.3, plain MQTT sent to a TLS port.
+		return "Error: The connection was lost.\n", 7, true
+	case errors.As(err, &tlsErr):
+		// OpenSSL's handshake failed. On a loopback broker mosquitto sometimes finishes the handshake
+		// inside mosquitto_connect and says "Unable to connect (A TLS error occurred.)." with exit 1;
+		// across any real network round trip it is this (checked with mosquitto 2.0.11).
+		return "Error: A TLS error occurred.\n", 8, true
 	case errors.As(err, &dns):
 		return "Unable to connect (Lookup error.).\n", 1, true
 	case errors.As(err, &errno):

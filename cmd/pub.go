@@ -15,6 +15,7 @@ import (
 	"mqtt/internal/pace"
 	"mqtt/internal/session"
 	"mqtt/internal/topic"
+	"mqtt/internal/transport"
 )
 
 // maxPayload is the most a PUBLISH can carry: the remaining-length limit (the topic takes a little more).
@@ -254,7 +255,20 @@ func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStream
 	if errors.As(err, &ce) {
 		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
 	}
+	if err != nil && ctx.Err() == nil {
+		return nil, explainConnectFailure(opts.Dial, err)
+	}
 	return s, err
+}
+
+// explainConnectFailure prefers the transport's explanation of a TLS failure, which is one sentence
+// with its fix, to the layers the session wrapped around it ("waiting for CONNACK: network Error :").
+func explainConnectFailure(d transport.Dialer, err error) error {
+	var te *transport.TLSError
+	if errors.As(err, &te) {
+		return te
+	}
+	return d.ExplainHangup(err)
 }
 
 // quiet drops the message of an error when --quiet is given; the exit code stays.

@@ -32,15 +32,17 @@ func (p *Pair) TLS() tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{p.Cert.Raw}, PrivateKey: p.Key, Leaf: p.Cert}
 }
 
-// Set is everything a TLS test needs. Server, Client, Expired and WrongName are signed by CA;
-// OtherCA signed nothing the others use, so trusting it alone must fail.
+// Set is everything a TLS test needs. Server, Client, Expired, NotYetValid and WrongName are signed by
+// CA; OtherCA signed nothing the others use, so trusting it alone must fail.
 type Set struct {
-	CA        *Pair
-	OtherCA   *Pair
-	Server    *Pair // for 127.0.0.1, ::1 and localhost
-	Client    *Pair // for client authentication, CN "mqtt-test-client"
-	Expired   *Pair // the server's names, but no longer valid
-	WrongName *Pair // a server certificate for wrong.example only
+	CA          *Pair
+	OtherCA     *Pair
+	Server      *Pair // for 127.0.0.1, ::1 and localhost
+	Client      *Pair // for client authentication, CN "mqtt-test-client"
+	Expired     *Pair // the server's names, but no longer valid
+	NotYetValid *Pair // the server's names, valid only from tomorrow
+	WrongName   *Pair // a server certificate for wrong.example only
+	SelfSigned  *Pair // the server's names, signed by its own key
 }
 
 // Names the server certificates are issued for.
@@ -80,15 +82,25 @@ func Generate() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	futureValidity := [2]time.Time{now.Add(24 * time.Hour), now.Add(48 * time.Hour)}
+	future, err := newPair(ca, leafTemplate("mqtt future server", futureValidity, ServerNames, ServerIPs, x509.ExtKeyUsageServerAuth))
+	if err != nil {
+		return nil, err
+	}
 	wrong, err := newPair(ca, leafTemplate(WrongName, valid, []string{WrongName}, nil, x509.ExtKeyUsageServerAuth))
 	if err != nil {
 		return nil, err
 	}
-	return &Set{CA: ca, OtherCA: other, Server: server, Client: client, Expired: expired, WrongName: wrong}, nil
+	self, err := newPair(nil, leafTemplate("mqtt self-signed server", valid, ServerNames, ServerIPs, x509.ExtKeyUsageServerAuth))
+	if err != nil {
+		return nil, err
+	}
+	return &Set{CA: ca, OtherCA: other, Server: server, Client: client, Expired: expired, NotYetValid: future,
+		WrongName: wrong, SelfSigned: self}, nil
 }
 
 // shared is generated once per test binary: certificates are immutable, and tests run in parallel
-// would otherwise each pay for six key generations.
+// would otherwise each pay for eight key generations.
 var shared = sync.OnceValues(Generate)
 
 // New returns the Set shared by the tests of this binary, failing t if it cannot be made.

@@ -29,6 +29,8 @@ func TestChains(t *testing.T) {
 		{"wrong name", s.WrongName, "127.0.0.1", roots, x509.ExtKeyUsageServerAuth, x509.HostnameError{}},
 		{"wrong name by its name", s.WrongName, WrongName, roots, x509.ExtKeyUsageServerAuth, nil},
 		{"expired", s.Expired, "127.0.0.1", roots, x509.ExtKeyUsageServerAuth, x509.CertificateInvalidError{}},
+		{"not yet valid", s.NotYetValid, "127.0.0.1", roots, x509.ExtKeyUsageServerAuth, x509.CertificateInvalidError{}},
+		{"self-signed", s.SelfSigned, "127.0.0.1", roots, x509.ExtKeyUsageServerAuth, x509.UnknownAuthorityError{}},
 		{"unknown CA", s.Server, "127.0.0.1", others, x509.ExtKeyUsageServerAuth, x509.UnknownAuthorityError{}},
 	}
 	for _, tt := range tests {

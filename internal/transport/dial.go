@@ -120,20 +120,25 @@ func (d Dialer) dialUnix(ctx context.Context) (net.Conn, error) {
 }
 
 // handshakeTLS runs the client handshake on conn, closing conn if it fails. The server name defaults
-// to the host, as mosquitto's does.
+// to the host, as mosquitto's does. A failure is a *TLSError that says what to fix, unless time ran out.
 func (d Dialer) handshakeTLS(ctx context.Context, conn net.Conn, addr string) (net.Conn, error) {
-	cfg := d.TLS
-	if cfg == nil {
-		cfg = &tls.Config{}
+	cfg := &tls.Config{}
+	if d.TLS != nil {
+		cfg = d.TLS.Clone() // the hook below records this dial's exchange
 	}
 	if cfg.ServerName == "" {
-		cfg = cfg.Clone()
 		cfg.ServerName = d.host()
 	}
-	tc := tls.Client(conn, cfg)
+	h := &handshake{addr: addr, scheme: d.Scheme, cfg: cfg, offered: len(cfg.Certificates) > 0 || cfg.GetClientCertificate != nil}
+	cfg.GetClientCertificate = h.clientCertificate(cfg.Certificates, cfg.GetClientCertificate)
+	raw := &heardConn{Conn: conn}
+	tc := tls.Client(raw, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("TLS handshake with %s: %w", addr, cause(err))
+		return nil, h.explain(err, raw.heard)
+	}
+	if h.asked && tc.ConnectionState().Version == tls.VersionTLS13 {
+		return &verdictConn{Conn: tc, h: h}, nil
 	}
 	return tc, nil
 }

@@ -57,7 +57,7 @@ func exchange(d transport.Dialer) (*tls.ConnectionState, error) {
 	if _, err := io.ReadFull(conn, buf); err != nil {
 		return nil, err
 	}
-	cs := conn.(*tls.Conn).ConnectionState()
+	cs := conn.(interface{ ConnectionState() tls.ConnectionState }).ConnectionState()
 	return &cs, nil
 }
 

@@ -47,9 +47,13 @@ func (d Dialer) dialWebSocket(ctx context.Context) (net.Conn, error) {
 		}
 	}
 	ws, resp, err := wd.DialContext(ctx, url, nil)
+	var tlsErr *TLSError
 	switch {
 	case stepErr != nil:
 		return nil, stepErr
+	case errors.As(err, &tlsErr):
+		// A TLS 1.3 broker refusing our client certificate: its alert is read with the upgrade's answer.
+		return nil, tlsErr
 	case errors.Is(err, websocket.ErrBadHandshake) && resp != nil:
 		return nil, fmt.Errorf("WebSocket handshake with %s: server answered %q, not an upgrade to WebSocket (is the path right?)", url, resp.Status)
 	case err != nil:
