@@ -41,11 +41,13 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(profileArgs(args), valueFlags(app, args))
+	takesValue := valueFlags(app, args)
+	joined, perr := joinPropertyArgs(profileArgs(args), takesValue)
 	if perr != nil {
 		return report(io, prog, perr)
 	}
-	return report(io, prog, app.RunContext(ctx, joined))
+	joined = longNames(joined, commandFlags(app, args), takesValue)
+	return report(io, prog, asGiven(app.RunContext(ctx, joined), args))
 }
 
 var setHelpFlags sync.Once

@@ -50,7 +50,7 @@ func connFlags(defaultVersion string) []cli.Flag {
 		&cli.StringFlag{Name: "tls-alpn", Usage: "TLS ALPN protocol"},
 		&cli.BoolFlag{Name: "tls-use-os-certs", Usage: "verify the broker with the system's CA certificates; turns TLS on"},
 		&cli.StringFlag{Name: "proxy", Usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]"},
-		&cli.StringSliceFlag{Name: "property", Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
+		&cli.StringSliceFlag{Name: "property", KeepSpace: true, Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
 		&cli.BoolFlag{Name: "debug", Aliases: []string{"d"}, Usage: "print every packet sent and received to stderr"},
 		&cli.BoolFlag{Name: "quiet", Usage: "print no error messages"},
 		&cli.StringFlag{Name: "ciphers", Usage: "not supported (OpenSSL cipher lists)", Hidden: false},
@@ -277,7 +277,7 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 		return nil, usageErr(errCleanSessionID)
 	}
 
-	given := c.StringSlice("property")
+	given := stringSlice(c, "property")
 	for _, p := range given {
 		words := strings.Split(p, propSep)
 		if len(words) < 3 { // -D=... or a value the rewriting did not join

@@ -56,9 +56,9 @@ func outputFlags() []cli.Flag {
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringSliceFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
-		&cli.StringSliceFlag{Name: "filter-out", Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
-		&cli.StringSliceFlag{Name: "unsubscribe", Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
+		&cli.StringSliceFlag{Name: "topic", KeepSpace: true, Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
+		&cli.StringSliceFlag{Name: "filter-out", KeepSpace: true, Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
+		&cli.StringSliceFlag{Name: "unsubscribe", KeepSpace: true, Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of the subscriptions"},
 		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "exit after `N` messages"},
 		&cli.BoolFlag{Name: "R", Usage: "do not print retained messages"},
@@ -96,8 +96,8 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 		return nil, err
 	}
 	o := &subOptions{
-		conn: conn, Topics: c.StringSlice("topic"), FilterOut: c.StringSlice("filter-out"),
-		Unsubscribe: c.StringSlice("unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
+		conn: conn, Topics: stringSlice(c, "topic"), FilterOut: stringSlice(c, "filter-out"),
+		Unsubscribe: stringSlice(c, "unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
 		RemoveRetained: c.Bool("remove-retained"), RetainedOnly: c.Bool("retained-only"),
 		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: 10000,
 	}
