@@ -10,7 +10,6 @@ import (
 	"mqtt/internal/brokerurl"
 	"mqtt/internal/property"
 	"mqtt/internal/session"
-	"mqtt/internal/topic"
 	"mqtt/internal/transport"
 )
 
@@ -127,6 +126,7 @@ func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
 func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	c := v.c
 	o := &connOptions{Quiet: c.Bool("quiet"), Debug: c.Bool("debug")}
+	o.Props.Strict = true // mqtt's own commands refuse -D values mosquitto would misread
 	s := &o.Session
 	for _, name := range []string{"psk", "psk-identity", "tls-engine", "tls-engine-kpass-sha1", "ciphers"} {
 		if v.IsSet(name) {
@@ -240,6 +240,10 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 		d.Scheme = transport.WS
 	case useTLS:
 		d.Scheme = transport.TLS
+	}
+	if tlsOpts.CertFile != "" && !useTLS {
+		// mosquitto ignores them, and the broker would never see the certificate that was meant for it.
+		return nil, usageErr(errCertNoTLS)
 	}
 	if useTLS {
 		tlsOpts.ServerName = d.Host
@@ -376,8 +380,8 @@ func parseWill(c *connValues, o *connOptions) error {
 		}
 		return nil
 	}
-	if topic.ValidatePublish(wt) != nil {
-		return usageErr(errWillTopic, wt)
+	if p := checkTopic(wt, false, "--will-topic", errWillTopic); p != nil {
+		return p
 	}
 	q, err := strconv.Atoi(c.String("will-qos"))
 	if err != nil || q < 0 || q > 2 {

@@ -108,19 +108,23 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.QoS, perr = parseQoS(c.String("qos")); perr != nil {
 		return nil, perr
 	}
-	for _, t := range o.Topics {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubFilter, t)
+	for i, t := range o.Topics {
+		option := "-t"
+		if conn.URLTopic != nil && i == len(o.Topics)-1 {
+			option = "-L topic"
+		}
+		if perr = checkTopic(t, true, option, errSubFilter); perr != nil {
+			return nil, perr
 		}
 	}
 	for _, t := range o.FilterOut {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubFilterOut, t)
+		if perr = checkTopic(t, true, "-T", errSubFilterOut); perr != nil {
+			return nil, perr
 		}
 	}
 	for _, t := range o.Unsubscribe {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubUnsubscribe, t)
+		if perr = checkTopic(t, true, "-U", errSubUnsubscribe); perr != nil {
+			return nil, perr
 		}
 	}
 	if c.IsSet("count") {
@@ -170,6 +174,9 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 	o := format.Options{
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
 		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
+	}
+	if c.IsSet("format") && c.Bool("json") {
+		return nil, usageErr(errSubFormat, "-F and --json both say how to print messages: give one of them.")
 	}
 	var p format.Printer
 	var err error
