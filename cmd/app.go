@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -107,7 +110,7 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	}
 	var p *problem
 	if errors.As(err, &p) {
-		fmt.Fprintf(io.ErrOut, "Error: %s\n", p.Error())
+		fmt.Fprintf(io.ErrOut, "Error: %s\n", oneLine(p.Error()))
 		if p.note != "" {
 			fmt.Fprintf(io.ErrOut, "Note: %s.\n", p.note)
 		}
@@ -123,8 +126,29 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 		}
 		return e.code
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	fmt.Fprintf(io.ErrOut, "Error: %s\n", oneLine(err.Error()))
 	return 1
+}
+
+// oneLine escapes, Go-style, the control characters and bytes that are not UTF-8 in a message that
+// echoes what the user gave (-q $'1\n'), so that an error stays one line and cannot move the cursor.
+func oneLine(msg string) string {
+	if !strings.ContainsFunc(msg, unicode.IsControl) && utf8.ValidString(msg) {
+		return msg
+	}
+	var b strings.Builder
+	for i, r := range msg {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(msg[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, msg[i])
+		case unicode.IsControl(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func argNoun(flag string) string {

@@ -31,6 +31,7 @@ var badInputs = []badInput{
 	{[]string{"pub", "-t", "a", "-m", "x", "-q", "one"}, "Invalid QoS given: one (use 0, 1 or 2).", true},
 	{[]string{"sub", "-t", "a", "-q", "3"}, "Invalid QoS given: 3 (use 0, 1 or 2).", true},
 	{[]string{"rr", "-t", "a", "-e", "b", "-m", "x", "-q", "3"}, "Invalid QoS given: 3 (use 0, 1 or 2).", true},
+	{[]string{"pub", "-t", "a", "-m", "x", "-q", "1\n"}, `Invalid QoS given: 1\n (use 0, 1 or 2).`, true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-p", "0"}, "Invalid port given: 0 (use 1 to 65535).", true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-p", "70000"}, "Invalid port given: 70000 (use 1 to 65535).", true},
 	{[]string{"sub", "-t", "a", "-p", "http"}, "Invalid port given: http (use 1 to 65535).", true},
@@ -104,6 +105,7 @@ var badInputs = []badInput{
 	{[]string{"pub", "-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "4294967296"}, "Property value (4294967296) out of range for property message-expiry-interval.", true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "soon"}, "Property value (soon) is not a number for property message-expiry-interval.", true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "10s"}, "Property value (10s) is not a number for property message-expiry-interval.", true},
+	{[]string{"pub", "-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "1\r\n"}, `Property value (1\r\n) is not a number for property message-expiry-interval.`, true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-D", "publish", "payload-format-indicator", "2"}, "Property value (2) out of range for property payload-format-indicator.", true},
 	{[]string{"sub", "-t", "a", "-D", "subscribe", "subscription-identifier", "0x10"}, "Property value (0x10) is not a number for property subscription-identifier.", true},
 	{[]string{"pub", "-t", "a", "-m", "x", "-D", "connect", "receive-maximum", "0"}, "Error in CONNECT properties: A network protocol error occurred when communicating with the broker.", true},
@@ -289,4 +291,19 @@ func clip(s string) string {
 		return s[:150] + "..." + s[len(s)-150:]
 	}
 	return s
+}
+
+// A value echoed in a message cannot break it into lines or send control sequences to the terminal.
+func TestOneLine(t *testing.T) {
+	cases := map[string]string{
+		"plain 'é' \"q\"":     "plain 'é' \"q\"",
+		"1\n2\t3\x1b[31m":     `1\n2\t3\x1b[31m`,
+		"bad \xff\xfe \u0085": `bad \xff\xfe \u0085`,
+		"keeps \ufffd":        "keeps \ufffd",
+	}
+	for in, want := range cases {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
