@@ -19,7 +19,8 @@ func parseArgs(t *testing.T, args ...string) (topics []string, qos string) {
 	t.Helper()
 	app := &cli.App{
 		Writer: &bytes.Buffer{}, ErrWriter: &bytes.Buffer{}, HideHelp: true,
-		ExitErrHandler: func(*cli.Context, error) {},
+		ExitErrHandler:            func(*cli.Context, error) {},
+		DisableSliceFlagSeparator: true, // as newApp: a topic may contain a comma
 		Commands: []*cli.Command{{
 			Name: "c",
 			Flags: []cli.Flag{
@@ -44,7 +45,7 @@ func parseArgs(t *testing.T, args ...string) (topics []string, qos string) {
 // Every spelling of a flag may be mixed, as with mosquitto, and a repeatable flag's values arrive as
 // given: in order, with their spaces, and byte for byte where they are not UTF-8.
 func TestLongNamesKeepValues(t *testing.T) {
-	values := []string{" a ", "caf\xe9", rawMark + "00", "\x00raw", "-t", "", "x=y", "\xc0\xaf"}
+	values := []string{" a ", "a,b", "caf\xe9", rawMark + "00", "\x00raw", "-t", "", "x=y", "\xc0\xaf"}
 	var args []string
 	for i, v := range values {
 		switch i % 3 {

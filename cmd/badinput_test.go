@@ -233,7 +233,7 @@ func toListener(args []string, port string) []string {
 
 // countingListener accepts connections on a loopback port, counts them and closes each at once, so a
 // command that connects by mistake fails fast instead of waiting for a CONNACK.
-func countingListener(t *testing.T) (string, *atomic.Int64) {
+func countingListener(t testing.TB) (string, *atomic.Int64) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -274,7 +274,7 @@ func badInputDir(t *testing.T) string {
 
 // isolateSettings keeps the user's MQTT_* variables and profiles out of the run: either would add
 // values, and a note line, to what the commands see.
-func isolateSettings(t *testing.T, configHome string) {
+func isolateSettings(t testing.TB, configHome string) {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "MQTT_") {
