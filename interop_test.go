@@ -22,6 +22,7 @@ import (
 // TestInterop runs testdata/interop/*.txtar against a real mosquitto that each script starts on free
 // loopback ports: $MPORT (tcp), $MTLSPORT (TLS, CA in $CAFILE) and $MSOCK (unix socket). The mosquitto
 // clients are there as mosquitto_pub and mosquitto_sub. In CI (CI=true) a missing mosquitto fails.
+// `broker start ...` runs `mqtt broker` for the mosquitto clients to talk to (see cmdBroker).
 func TestInterop(t *testing.T) {
 	if _, err := exec.LookPath("mosquitto"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -36,6 +37,7 @@ func TestInterop(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitlog":   cmdWaitLog,
 			"mosquitto": cmdMosquitto,
+			"broker":    cmdBroker,
 		},
 	})
 }
@@ -110,6 +112,8 @@ func setupMosquitto(env *testscript.Env) error {
 	env.Setenv("CAFILE", files.CA)
 	env.Setenv("CERTFILE", files.ClientCert)
 	env.Setenv("KEYFILE", files.ClientKey)
+	env.Setenv("SERVERCERT", files.ServerCert)
+	env.Setenv("SERVERKEY", files.ServerKey)
 	env.Setenv("MLOG", p.log)
 	links, err := linkedBinary()
 	if err != nil {
@@ -117,6 +121,7 @@ func setupMosquitto(env *testscript.Env) error {
 	}
 	env.Setenv("LINKS", links)
 	env.Values["mosquitto"] = p
+	env.Values[brokerProcKey] = new(brokerProc)
 	return nil
 }
 

@@ -30,7 +30,8 @@ func TestMain(m *testing.M) {
 // TLS and unix listener. A script sees their addresses as $PORT, $WSPORT, $TLSPORT, $WSSPORT and $SOCK,
 // and the CA that signs the TLS certificate as $CAFILE (client pair: $CERTFILE, $KEYFILE). $TLSWRONGPORT
 // presents a certificate for another host name; $OTHERCA is a CA that signed nothing the broker shows.
-// $SILENTPORT accepts connections and never answers.
+// $SILENTPORT accepts connections and never answers. `broker start ...` runs `mqtt broker` as a process
+// of its own (see cmdBroker); $SERVERCERT and $SERVERKEY are a certificate for it.
 func TestScripts(t *testing.T) {
 	// Some scripts use these when present ([exec:jq]); CI must have them so that nothing is skipped there.
 	if os.Getenv("CI") == "true" {
@@ -46,6 +47,7 @@ func TestScripts(t *testing.T) {
 		Setup:               setupBroker,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitsub": cmdWaitSub,
+			"broker":  cmdBroker,
 		},
 	})
 }
@@ -89,7 +91,10 @@ func setupBroker(env *testscript.Env) error {
 	env.Setenv("CAFILE", files.CA)
 	env.Setenv("CERTFILE", files.ClientCert)
 	env.Setenv("KEYFILE", files.ClientKey)
+	env.Setenv("SERVERCERT", files.ServerCert)
+	env.Setenv("SERVERKEY", files.ServerKey)
 	env.Values["broker"] = scriptBroker{b}
+	env.Values[brokerProcKey] = new(brokerProc)
 	silent, err := silentListener()
 	if err != nil {
 		return err

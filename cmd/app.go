@@ -21,9 +21,6 @@ import (
 	"mqtt/internal/mosqargs"
 )
 
-// Version is set at build time with -ldflags "-X mqtt/cmd.Version=...".
-var Version = "dev"
-
 // Run is main: it runs the command line args over the process's streams and returns the exit code.
 func Run(args []string) int {
 	ctx, stop := signalContext()
@@ -39,6 +36,8 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if p, ok := mosqargs.ProgramFromName(args[0]); ok {
 		return runLinked(ctx, p, args[1:], io)
 	}
+	// Until a command's --color says otherwise, stderr is coloured by the usual rules.
+	_ = io.SetColorMode("auto", os.Getenv)
 	app := newApp(io)
 	prog := "mqtt"
 	if len(args) > 1 {
@@ -65,7 +64,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 	app := &cli.App{
 		Name:                      "mqtt",
 		Usage:                     "publish, subscribe and request/response over MQTT 3.1, 3.1.1 and 5",
-		Version:                   Version,
+		Version:                   versionText(),
 		Reader:                    io.In,
 		Writer:                    io.Out,
 		ErrWriter:                 io.ErrOut,
@@ -74,7 +73,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return flagError(err)
 		},
-		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), profileCommand(io), completionCommand(io)},
+		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
@@ -110,9 +109,9 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	}
 	var p *problem
 	if errors.As(err, &p) {
-		fmt.Fprintf(io.ErrOut, "Error: %s\n", oneLine(p.Error()))
+		fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(p.Error())))
 		if p.note != "" {
-			fmt.Fprintf(io.ErrOut, "Note: %s.\n", p.note)
+			fmt.Fprintln(io.ErrOut, label(io, "Note: "+p.note+"."))
 		}
 		if p.usage {
 			fmt.Fprintf(io.ErrOut, "Use '%s --help' to see usage.\n", prog)
@@ -122,11 +121,11 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	var e *exitError
 	if errors.As(err, &e) {
 		if e.msg != "" {
-			fmt.Fprintln(io.ErrOut, e.msg)
+			fmt.Fprintln(io.ErrOut, label(io, e.msg))
 		}
 		return e.code
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %s\n", oneLine(err.Error()))
+	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(err.Error())))
 	return 1
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"time"
@@ -48,6 +49,9 @@ type pubOptions struct {
 	Size        int
 	LineTopic   string // -l lines are "topic LineTopic payload"
 	Template    bool
+	Seed        *uint64
+	rnd         *rand.Rand
+	tmpl        *templates // compiled before connecting, so a mistake costs no connection
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -68,15 +72,22 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "duration", Usage: "stop publishing after `SECONDS` (or a duration like 10m); then wait for acknowledgements"},
 		&cli.StringFlag{Name: "size", Usage: "send `N` random bytes as the payload (new bytes for each message)"},
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
-		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in -m, -t and v5 user properties for each message (see mqtt pub --template-help)"},
+		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)"},
+		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
+		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
 	}, connFlags("311")...)
 	return &cli.Command{
-		Name:      "pub",
-		Usage:     "publish messages (mosquitto_pub)",
-		UsageText: "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n} [options]",
-		Flags:     flags,
+		Name:        "pub",
+		Usage:       "publish messages (mosquitto_pub)",
+		UsageText:   "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n | --size N} [options]",
+		Description: templateHelp(),
+		Flags:       flags,
 		Action: func(c *cli.Context) error {
+			if c.Bool("template-help") {
+				_, err := fmt.Fprint(streams.Out, templateHelp())
+				return err
+			}
 			opts, err := parsePub(c, streams)
 			if err != nil {
 				return err
@@ -180,6 +191,20 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 		}
 	}
 	o.Template = c.Bool("template")
+	if c.IsSet("seed") {
+		seed, err := strconv.ParseUint(c.String("seed"), 10, 64)
+		if err != nil {
+			return usageErr(errPubOption, fmt.Sprintf("--seed %q: want a whole number from 0.", c.String("seed")))
+		}
+		o.Seed = &seed
+	}
+	o.rnd = newRand(o.Seed)
+	if o.Template {
+		var err error
+		if o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv); err != nil {
+			return usageErr(errPubOption, err.Error()+".")
+		}
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
 	"mqtt/internal/pace"
@@ -39,10 +40,10 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		defer cancel()
 	}
 	p := &publisher{
-		s: s, o: o, errOut: streams.ErrOut,
-		pacer: pace.New(o.Rate, o.RepeatDelay, o.Jitter, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))),
-		m:     message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
+		s: s, o: o, errOut: streams.ErrOut, streams: streams, rnd: o.rnd, tmpl: o.tmpl,
+		m: message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
 	}
+	p.pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, p.rnd)
 	if o.Mode == modeLines {
 		err = p.lines(run, streams.In)
 	} else {
@@ -63,12 +64,16 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 
 // publisher sends what `mqtt pub` was asked to, paced, and counts it.
 type publisher struct {
-	s      session.Session
-	o      *pubOptions
-	errOut io.Writer
-	pacer  *pace.Pacer
-	m      message.Message
-	sent   int // handed to the session
+	s       session.Session
+	o       *pubOptions
+	errOut  io.Writer
+	streams *iostreams.IOStreams
+	pacer   *pace.Pacer
+	rnd     *rand.Rand
+	tmpl    *templates // nil without --template
+	m       message.Message
+	n       uint64 // the number of the message being sent, from 1
+	sent    int    // handed to the session
 	// skipped counts --line-topic lines without a usable topic; skipWhy says why for the last one.
 	skipped int
 	skipWhy string
@@ -79,6 +84,12 @@ type publisher struct {
 func (p *publisher) send(ctx context.Context, more bool) error {
 	if err := p.pacer.Wait(ctx); err != nil {
 		return err
+	}
+	p.n++
+	if p.tmpl != nil {
+		if err := p.tmpl.render(&p.m, p.n, p.o.conn.Props.Publish); err != nil {
+			return err
+		}
 	}
 	if err := p.s.Publish(ctx, &p.m); err != nil {
 		var tl *session.TooLargeError
@@ -96,18 +107,9 @@ func (p *publisher) send(ctx context.Context, more bool) error {
 
 // repeat publishes body --repeat times (for ever for 0), a fresh random payload each time for --size.
 func (p *publisher) repeat(ctx context.Context, body []byte) error {
-	var rnd *rand.ChaCha8
-	if p.o.Mode == modeSize {
-		var seed [32]byte
-		for i := range seed {
-			seed[i] = byte(rand.Uint32())
-		}
-		rnd = rand.NewChaCha8(seed)
-		body = make([]byte, p.o.Size)
-	}
 	for n := 1; p.o.Repeat == 0 || n <= p.o.Repeat; n++ {
-		if rnd != nil {
-			_, _ = rnd.Read(body)
+		if p.o.Mode == modeSize {
+			body = gen.AppendRandomBytes(body[:0], p.rnd, p.o.Size)
 		}
 		p.m.Payload = body
 		if err := p.send(ctx, p.o.Repeat == 0 || n < p.o.Repeat); err != nil {
@@ -158,7 +160,7 @@ func (p *publisher) lineTopic(n int, line []byte) bool {
 		why = fmt.Sprintf("%q is not a topic to publish to", t)
 	}
 	if why != "" {
-		fmt.Fprintf(p.errOut, "Warning: line %d not published: %s.\n", n, why)
+		fmt.Fprintln(p.errOut, label(p.streams, fmt.Sprintf("Warning: line %d not published: %s.", n, why)))
 		p.skipped++
 		p.skipWhy = "last: line " + fmt.Sprint(n) + ", " + why
 		return false
@@ -255,4 +257,13 @@ func finish(ctx context.Context, s session.Session, conn *connOptions, tried int
 		return pubErr
 	}
 	return lost
+}
+
+// newRand is the source of --template's random functions and --size's bytes: seeded by --seed for a
+// repeatable run, else at random.
+func newRand(seed *uint64) *rand.Rand {
+	if seed != nil {
+		return rand.New(rand.NewPCG(*seed, 0))
+	}
+	return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 }

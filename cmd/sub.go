@@ -349,9 +349,7 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 		return err
 	}
 	for _, g := range granted {
-		// 0x91 (packet identifier in use) is mochi confusing its own identifiers with ours while it
-		// resends a stored session's messages; the subscription stands, so it is no refusal.
-		if g < 0x80 || g == 0x91 {
+		if g < 0x80 {
 			return nil
 		}
 	}

@@ -6,14 +6,14 @@
 __mqtt_spec() {
     case $1 in
     'mqtt')
-        subs='pub sub rr profile completion help'
+        subs='pub sub rr broker profile completion help'
         flags='--version --help'
         valued=''
         ;;
     'mqtt pub')
         subs=''
-        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --max-inflight -M --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         ;;
     'mqtt sub')
         subs=''
@@ -24,6 +24,11 @@ __mqtt_spec() {
         subs=''
         flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
         valued='topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        ;;
+    'mqtt broker')
+        subs=''
+        flags='--listen --cert --key --password-file --allow-anonymous --store --verbose -v --help'
+        valued='listen cert key password-file store'
         ;;
     'mqtt profile')
         subs='list show add remove help'
@@ -75,6 +80,7 @@ __mqtt_descend() {
     'mqtt pub') path='mqtt pub' ;;
     'mqtt sub') path='mqtt sub' ;;
     'mqtt rr') path='mqtt rr' ;;
+    'mqtt broker') path='mqtt broker' ;;
     'mqtt profile') path='mqtt profile' ;;
     'mqtt completion') path='mqtt completion' ;;
     'mqtt help' | 'mqtt h') path='mqtt help' ;;
@@ -125,6 +131,11 @@ __mqtt_values() {
         'keyform') choices='pem' ;;
         esac
         ;;
+    'mqtt broker')
+        case $2 in
+        'cert' | 'key') paths=files ;;
+        esac
+        ;;
     'mqtt completion')
         case $2 in
         '') choices='bash zsh fish powershell' ;;
@@ -132,7 +143,7 @@ __mqtt_values() {
         ;;
     'mqtt help')
         case $2 in
-        '') choices='pub sub rr profile completion help' ;;
+        '') choices='pub sub rr broker profile completion help' ;;
         esac
         ;;
     'mqtt profile add')

@@ -4,11 +4,13 @@
 function __mqtt_valued
     switch $argv[1]
         case 'mqtt pub'
-            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
             contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
             contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+        case 'mqtt broker'
+            contains -- $argv[2] listen cert key password-file store
         case 'mqtt profile add'
             contains -- $argv[2] host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy
         case '*'
@@ -40,6 +42,8 @@ function __mqtt_path
                     set path 'mqtt sub'
                 case 'mqtt rr'
                     set path 'mqtt rr'
+                case 'mqtt broker'
+                    set path 'mqtt broker'
                 case 'mqtt profile'
                     set path 'mqtt profile'
                 case 'mqtt completion'
@@ -72,6 +76,7 @@ complete -c mqtt -f
 complete -c mqtt -n '__mqtt_is mqtt' -a pub -d 'publish messages (mosquitto_pub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a sub -d 'subscribe and print messages (mosquitto_sub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a rr -d 'send a request and print the reply (mosquitto_rr)'
+complete -c mqtt -n '__mqtt_is mqtt' -a broker -d 'run an MQTT broker for development and tests'
 complete -c mqtt -n '__mqtt_is mqtt' -a profile -d 'keep connection options under a name: mqtt pub --profile NAME'
 complete -c mqtt -n '__mqtt_is mqtt' -a completion -d 'print the shell completion script for bash, zsh, fish or powershell'
 complete -c mqtt -n '__mqtt_is mqtt' -a help -d 'Shows a list of commands or help for one command'
@@ -94,7 +99,9 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l rate -x -d 'publish at most N/s mess
 complete -c mqtt -n '__mqtt_is mqtt pub' -l duration -x -d 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l size -x -d 'send N random bytes as the payload (new bytes for each message)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l line-topic -x -d 'with -l, each line is topic SEP payload: a topic per line'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see mqtt pub --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l host -o h -x -d 'broker host'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l port -o p -x -d 'broker port (default 1883, 8883 with TLS)'
@@ -265,6 +272,15 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l keyform -x -a 'pem' -d 'pem (engine i
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l help -d 'show help'
 
+complete -c mqtt -n '__mqtt_is mqtt broker' -l listen -x -d 'accept clients at URL (repeatable; default tcp://localhost:1883)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l cert -r -F -d 'certificate FILE (PEM) of the tls:// and wss:// listeners'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l key -r -F -d 'private key FILE (PEM) of --cert'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l password-file -x -d 'let in only the users of FILE (name:password lines)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l allow-anonymous -d 'with --password-file, let in clients that send no user name too'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l store -x -d 'keep retained messages in FILE across restarts'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, disconnects and subscriptions on stderr'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l help -d 'show help'
+
 complete -c mqtt -n '__mqtt_is mqtt profile' -a list -d 'print the profiles\' names; the default one is marked'
 complete -c mqtt -n '__mqtt_is mqtt profile' -a show -d 'print a profile\'s options (passwords hidden)'
 complete -c mqtt -n '__mqtt_is mqtt profile' -a add -d 'save connection options as a profile: mqtt profile add home -h broker.lan -u me --password-file ~/.mqttpw'
@@ -275,7 +291,7 @@ complete -c mqtt -n '__mqtt_is mqtt profile' -l help -d 'show help'
 complete -c mqtt -n '__mqtt_is mqtt completion' -a 'bash zsh fish powershell'
 complete -c mqtt -n '__mqtt_is mqtt completion' -l help -d 'show help'
 
-complete -c mqtt -n '__mqtt_is mqtt help' -a 'pub sub rr profile completion help'
+complete -c mqtt -n '__mqtt_is mqtt help' -a 'pub sub rr broker profile completion help'
 complete -c mqtt -n '__mqtt_is mqtt help' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile list' -l help -d 'show help'

@@ -12,6 +12,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'pub'; Aliases = @(); Usage = 'publish messages (mosquitto_pub)' }
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
+                @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker for development and tests' }
                 @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
                 @{ Name = 'completion'; Aliases = @(); Usage = 'print the shell completion script for bash, zsh, fish or powershell' }
                 @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
@@ -42,7 +43,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see mqtt pub --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -227,6 +230,21 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             )
             Args = @{ Words = @(); Paths = '' }
         }
+        'mqtt broker' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('listen'); Usage = 'accept clients at URL (repeatable; default tcp://localhost:1883)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('cert'); Usage = 'certificate FILE (PEM) of the tls:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'private key FILE (PEM) of --cert'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('password-file'); Usage = 'let in only the users of FILE (name:password lines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('allow-anonymous'); Usage = 'with --password-file, let in clients that send no user name too'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('store'); Usage = 'keep retained messages in FILE across restarts'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'log connects, disconnects and subscriptions on stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
         'mqtt profile' = @{
             Commands = @(
                 @{ Name = 'list'; Aliases = @(); Usage = 'print the profiles'' names; the default one is marked' }
@@ -254,7 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @('pub', 'sub', 'rr', 'profile', 'completion', 'help'); Paths = '' }
+            Args = @{ Words = @('pub', 'sub', 'rr', 'broker', 'profile', 'completion', 'help'); Paths = '' }
         }
         'mqtt profile list' = @{
             Commands = @(

@@ -1,8 +1,10 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"net"
+	"slices"
 	"sync"
 
 	"github.com/eclipse/paho.golang/packets"
@@ -22,6 +24,11 @@ import (
 type outbound struct {
 	conn net.Conn // where bytes go: the connection, under writeMu
 	v5   bool
+	// keep holds a copy of every unacknowledged QoS 1/2 packet, to send again on a new connection
+	// (reconnecting sessions only: the copy is the cost of losing nothing).
+	keep    bool
+	pending map[uint16]*pendingPacket
+	seq     uint64
 
 	writeMu sync.Mutex // whole packets: ours and the library's never interleave
 	werr    error
@@ -50,8 +57,60 @@ const (
 	flushAt = 64 << 10
 )
 
+// pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, with pkt nil, a QoS 2 message whose
+// PUBREL awaits its PUBCOMP.
+type pendingPacket struct {
+	seq uint64
+	pkt []byte
+}
+
 func newOutbound(c net.Conn, v5 bool) *outbound {
 	return &outbound{conn: c, v5: v5, nextID: 1}
+}
+
+// attach makes c the connection to write to. What was buffered for the old one is dropped: QoS 0 is
+// at most once, and QoS 1 and 2 go again with resend.
+func (o *outbound) attach(c net.Conn) {
+	o.bufMu.Lock()
+	o.buf = o.buf[:0]
+	o.bufMu.Unlock()
+	o.writeMu.Lock()
+	o.conn, o.werr = c, nil
+	o.writeMu.Unlock()
+	o.idMu.Lock()
+	for id, st := range o.state {
+		if st == libraryUse { // the old connection's SUBSCRIBE will never be acknowledged
+			o.state[id] = 0
+		}
+	}
+	o.idMu.Unlock()
+}
+
+// resend writes every unacknowledged QoS 1/2 message again, oldest first, with DUP set, and the PUBREL
+// of every QoS 2 message the broker had received: what a new connection owes the broker.
+func (o *outbound) resend() error {
+	o.idMu.Lock()
+	ids := make([]uint16, 0, len(o.pending))
+	for id := range o.pending {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uint16) int { return cmp.Compare(o.pending[a].seq, o.pending[b].seq) })
+	var out []byte
+	for _, id := range ids {
+		p := o.pending[id]
+		if p.pkt == nil {
+			out = wire.AppendPubrel(out, id)
+			continue
+		}
+		p.pkt[0] |= 8 // DUP
+		out = append(out, p.pkt...)
+	}
+	o.idMu.Unlock()
+	if len(out) == 0 {
+		return nil
+	}
+	_, err := o.write(out)
+	return err
 }
 
 // start opens the window once the CONNACK has said what the broker takes.
@@ -66,6 +125,9 @@ func (o *outbound) start(limit int, maxPacket uint32) {
 // readerStopped is called once the connection can deliver no more acknowledgements, so that a drain
 // counts what did arrive and stops waiting for the rest.
 func (o *outbound) readerStopped() {
+	if o.keep {
+		return // a new connection may bring the rest; the reconnecting session decides when it is over
+	}
 	o.idMu.Lock()
 	w := o.window
 	o.idMu.Unlock()
@@ -120,7 +182,18 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	}
 	o.bufMu.Lock()
 	defer o.bufMu.Unlock()
+	start := len(o.buf)
 	o.buf = wire.AppendPublishHeader(o.buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
+	if id != 0 && o.keep {
+		pkt := append(append(make([]byte, 0, len(o.buf)-start+len(m.Payload)), o.buf[start:]...), m.Payload...)
+		o.idMu.Lock()
+		if o.pending == nil {
+			o.pending = make(map[uint16]*pendingPacket)
+		}
+		o.seq++
+		o.pending[id] = &pendingPacket{seq: o.seq, pkt: pkt}
+		o.idMu.Unlock()
+	}
 	if len(m.Payload) < flushAt {
 		o.buf = append(o.buf, m.Payload...)
 		if len(o.buf) < flushAt {
@@ -230,11 +303,15 @@ func (o *outbound) ack(typ byte, body []byte) error {
 	}
 	if typ == wire.TypePubrec && reason < 0x80 {
 		o.state[id] = waitPubcomp
+		if p := o.pending[id]; p != nil {
+			p.pkt = nil // from now on, only the PUBREL is owed
+		}
 		o.idMu.Unlock()
 		_, err := o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
 		return err
 	}
 	o.state[id] = 0
+	delete(o.pending, id)
 	o.idMu.Unlock()
 	if reason >= 0x80 {
 		o.window.settle(settleRefused, ReasonText(reason))

@@ -51,6 +51,8 @@ type Options struct {
 	// OnIdle is called on the reader after it has delivered messages and before it waits for more: the
 	// moment to flush output.
 	OnIdle func()
+	// Reconnect, when set, replaces a connection that drops (see Reconnect).
+	Reconnect *Reconnect
 	// ReadBatch, when positive, trades at most this much latency for CPU time: while messages arrive
 	// less than ReadBatch apart, a message may wait up to ReadBatch so that one wakeup reads many (plain
 	// TCP only, see batchReader). A message after a quiet spell is delivered at once.

@@ -8,7 +8,20 @@ import (
 )
 
 // Connect dials the broker and completes the MQTT handshake. A refused CONNACK is a *ConnectError.
+// With opts.Reconnect, a connection that drops after this is replaced (see reconnecting); a first
+// connection that fails is an error all the same.
 func Connect(ctx context.Context, opts Options) (Session, error) {
+	out := newOutbound(nil, opts.Version == V5)
+	out.keep = opts.Reconnect != nil
+	s, err := connectOnce(ctx, opts, out)
+	if err != nil || opts.Reconnect == nil {
+		return s, err
+	}
+	return newReconnecting(opts, out, s), nil
+}
+
+// connectOnce opens one connection over out.
+func connectOnce(ctx context.Context, opts Options, out *outbound) (Session, error) {
 	conn, err := opts.Dial.Dial(ctx)
 	if err != nil {
 		return nil, err
@@ -28,13 +41,13 @@ func Connect(ctx context.Context, opts Options) (Session, error) {
 		defer cancel()
 	}
 	if opts.Version == V5 {
-		s, err := dialV5(ctx, opts, conn)
+		s, err := dialV5(ctx, opts, conn, out)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
-	s, err := dialV3(ctx, opts, conn)
+	s, err := dialV3(ctx, opts, conn, out)
 	if err != nil {
 		return nil, err
 	}

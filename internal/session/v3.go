@@ -22,8 +22,9 @@ type v3 struct {
 	life   lifetime
 }
 
-func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
-	s := &v3{out: newOutbound(conn, false)}
+func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v3, error) {
+	out.attach(conn)
+	s := &v3{out: out}
 	s.life.init()
 	o := pahov3.NewClientOptions()
 	// The broker URL is only a label: the connection is already open and handed over below.
@@ -77,7 +78,9 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn) (*v3, error) {
 	if size <= 0 {
 		size = DefaultMaxInflight
 	}
-	s.out.start(size, 0)
+	if s.out.window == nil {
+		s.out.start(size, 0)
+	}
 	return s, nil
 }
 

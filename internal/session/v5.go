@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -22,8 +23,9 @@ type v5 struct {
 	life   lifetime
 }
 
-func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
-	s := &v5{opts: opts, out: newOutbound(conn, true)}
+func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v5, error) {
+	out.attach(conn)
+	s := &v5{opts: opts, out: out}
 	s.life.init()
 	pc := newPacketConn(newInbound(conn, opts, s.out))
 	if w := opts.Will; w != nil && w.Props != nil {
@@ -41,7 +43,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 		},
 		OnClientError: func(err error) { s.life.lost(err) },
 		OnServerDisconnect: func(d *paho.Disconnect) {
-			s.life.lost(disconnectError(d))
+			s.life.lost(disconnectError(d, opts.ClientID))
 		},
 	}
 	s.c = paho.NewClient(cfg)
@@ -102,7 +104,9 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn) (*v5, error) {
 	if ca.Properties != nil && ca.Properties.ReceiveMaximum != nil && int(*ca.Properties.ReceiveMaximum) < limit {
 		limit = int(*ca.Properties.ReceiveMaximum)
 	}
-	s.out.start(limit, maxPacket)
+	if s.out.window == nil {
+		s.out.start(limit, maxPacket)
+	}
 	return s, nil
 }
 
@@ -196,9 +200,18 @@ func connackProps(p *paho.ConnackProperties) *message.Properties {
 type DisconnectError struct {
 	Code   byte
 	Reason string
+	// ClientID is ours, to name in a takeover.
+	ClientID string
 }
 
+// ErrTakenOver is a DISCONNECT saying another client connected with our client id. It is the usual cause
+// of "it stops after a while": two programs sharing an id throw each other off in turn.
+var ErrTakenOver = errors.New("session taken over")
+
 func (e *DisconnectError) Error() string {
+	if e.Code == 0x8E {
+		return fmt.Sprintf("the broker disconnected us: another client connected with id %q (give each client its own id, or leave -i out)", e.ClientID)
+	}
 	s := "the broker disconnected: " + ReasonText(e.Code)
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
@@ -206,8 +219,10 @@ func (e *DisconnectError) Error() string {
 	return s
 }
 
-func disconnectError(d *paho.Disconnect) error {
-	e := &DisconnectError{Code: d.ReasonCode}
+func (e *DisconnectError) Is(target error) bool { return target == ErrTakenOver && e.Code == 0x8E }
+
+func disconnectError(d *paho.Disconnect, clientID string) error {
+	e := &DisconnectError{Code: d.ReasonCode, ClientID: clientID}
 	if d.Properties != nil {
 		e.Reason = d.Properties.ReasonString
 	}

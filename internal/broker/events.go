@@ -1,0 +1,134 @@
+package broker
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
+
+	"mqtt/internal/session"
+)
+
+// eventLog writes a line for each client that connects, is refused, disconnects, subscribes or
+// unsubscribes: what a user watching a development broker wants to see, in words.
+type eventLog struct {
+	mqtt.HookBase
+	now func() time.Time
+	// schemes names the transport of each listener, by listener id.
+	schemes map[string]string
+	mu      sync.Mutex
+	w       io.Writer
+}
+
+func (h *eventLog) ID() string { return "event-log" }
+
+func (h *eventLog) Provides(b byte) bool {
+	return bytes.Contains([]byte{
+		mqtt.OnSessionEstablish, mqtt.OnDisconnect, mqtt.OnSubscribed, mqtt.OnUnsubscribed, mqtt.OnPacketEncode,
+	}, []byte{b})
+}
+
+func (h *eventLog) printf(format string, args ...any) {
+	line := h.now().Format("2006-01-02 15:04:05.000 ") + fmt.Sprintf(format, args...) + "\n"
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	io.WriteString(h.w, line)
+}
+
+// OnSessionEstablish comes once the client is let in and before its CONNACK is sent, so a client
+// that has its CONNACK knows the line is written.
+func (h *eventLog) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "client %q connected%s over %s: MQTT %s", cl.ID, from(cl), h.schemes[cl.Net.Listener],
+		versionName(cl.Properties.ProtocolVersion))
+	switch {
+	case !pk.Connect.Clean:
+		b.WriteString(", persistent session")
+	case cl.Properties.ProtocolVersion == 5:
+		b.WriteString(", clean start")
+	default:
+		b.WriteString(", clean session")
+	}
+	fmt.Fprintf(&b, ", keep-alive %ds", cl.State.Keepalive)
+	if pk.Connect.UsernameFlag {
+		fmt.Fprintf(&b, ", user %q", pk.Connect.Username)
+	}
+	h.printf("%s", b.String())
+}
+
+// OnPacketEncode sees the CONNACK of a refused client, which no other hook is told about.
+func (h *eventLog) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
+	if pk.FixedHeader.Type != packets.Connack {
+		return pk
+	}
+	refused := pk.ReasonCode >= 0x80
+	if pk.ProtocolVersion < 5 {
+		refused = pk.ReasonCode != 0
+	}
+	if refused {
+		h.printf("client %q%s refused: %s", cl.ID, from(cl), session.ConnackText(pk.ProtocolVersion, pk.ReasonCode))
+	}
+	return pk
+}
+
+// OnDisconnect tells why the client went. The cause mochi recorded comes first: when the broker ends
+// a connection (shutting down, a session taken over), err is only what reading it then returned.
+func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	if cause := cl.StopCause(); cause != nil {
+		err = cause
+	}
+	switch {
+	case err == nil || errors.Is(err, packets.CodeDisconnect):
+		h.printf("client %q disconnected", cl.ID)
+	case errors.Is(err, io.EOF):
+		h.printf("client %q closed the connection without DISCONNECT", cl.ID)
+	default:
+		h.printf("client %q disconnected: %v", cl.ID, err)
+	}
+}
+
+func (h *eventLog) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
+	for i, f := range pk.Filters {
+		if i >= len(codes) {
+			break
+		}
+		if codes[i] < 0x80 {
+			h.printf("client %q subscribed to %q at QoS %d", cl.ID, f.Filter, codes[i])
+		} else {
+			h.printf("client %q refused subscription to %q: %s", cl.ID, f.Filter, session.ReasonText(codes[i]))
+		}
+	}
+}
+
+func (h *eventLog) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
+	if cl.Closed() {
+		return // mochi dropping a clean session's subscriptions: the disconnect was the news
+	}
+	for _, f := range pk.Filters {
+		h.printf("client %q unsubscribed from %q", cl.ID, f.Filter)
+	}
+}
+
+// from names the client's address; a client on a unix socket has none.
+func from(cl *mqtt.Client) string {
+	if cl.Net.Remote == "" || cl.Net.Remote == "@" {
+		return ""
+	}
+	return " from " + cl.Net.Remote
+}
+
+func versionName(v byte) string {
+	switch v {
+	case 3:
+		return "3.1"
+	case 4:
+		return "3.1.1"
+	}
+	return fmt.Sprint(v)
+}
