@@ -152,6 +152,11 @@ var badInputs = []badInput{
 	{[]string{"rr", "-t", "a", "-e", "b", "-m", "x", "-V", "311", "--correlate"}, "--correlate needs MQTT 5 (correlation data is a v5 property).", true},
 	{[]string{"sub", "-t", "a", "-F", "%t", "--json"}, "-F and --json both say how to print messages: give one of them.", true},
 
+	// Templates that do not compile.
+	{[]string{"pub", "-t", "a", "-m", "{{", "--template"}, "template -m: unclosed action.", true},
+	{[]string{"pub", "-t", "t/{{", "-m", "x", "--template"}, "template -t: unclosed action.", true},
+	{[]string{"pub", "-t", "a", "-m", "{{nosuch}}", "--template"}, `template -m at column 3: function "nosuch" is not defined.`, true},
+
 	// Missing, unknown and stray arguments.
 	{[]string{"pub", "-m", "x"}, "Both topic and message must be supplied.", true},
 	{[]string{"pub", "-t", "a"}, "Both topic and message must be supplied.", true},
