@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,11 +43,13 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	if len(args) > 1 {
 		prog = "mqtt " + args[1]
 	}
-	joined, perr := joinPropertyArgs(profileArgs(args), valueFlags(app, args))
+	takesValue := valueFlags(app, args)
+	joined, perr := joinPropertyArgs(profileArgs(args), takesValue)
 	if perr != nil {
 		return report(io, prog, perr)
 	}
-	return report(io, prog, app.RunContext(ctx, joined))
+	joined = longNames(joined, commandFlags(app, args), takesValue)
+	return report(io, prog, asGiven(app.RunContext(ctx, joined), args))
 }
 
 var setHelpFlags sync.Once
@@ -104,7 +109,7 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 	}
 	var p *problem
 	if errors.As(err, &p) {
-		fmt.Fprintln(io.ErrOut, label(io, "Error: "+p.Error()))
+		fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(p.Error())))
 		if p.note != "" {
 			fmt.Fprintln(io.ErrOut, label(io, "Note: "+p.note+"."))
 		}
@@ -120,8 +125,29 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 		}
 		return e.code
 	}
-	fmt.Fprintln(io.ErrOut, label(io, "Error: "+err.Error()))
+	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(err.Error())))
 	return 1
+}
+
+// oneLine escapes, Go-style, the control characters and bytes that are not UTF-8 in a message that
+// echoes what the user gave (-q $'1\n'), so that an error stays one line and cannot move the cursor.
+func oneLine(msg string) string {
+	if !strings.ContainsFunc(msg, unicode.IsControl) && utf8.ValidString(msg) {
+		return msg
+	}
+	var b strings.Builder
+	for i, r := range msg {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(msg[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, msg[i])
+		case unicode.IsControl(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func argNoun(flag string) string {

@@ -10,7 +10,6 @@ import (
 	"mqtt/internal/brokerurl"
 	"mqtt/internal/property"
 	"mqtt/internal/session"
-	"mqtt/internal/topic"
 	"mqtt/internal/transport"
 )
 
@@ -50,7 +49,7 @@ func connFlags(defaultVersion string) []cli.Flag {
 		&cli.StringFlag{Name: "tls-alpn", Usage: "TLS ALPN protocol"},
 		&cli.BoolFlag{Name: "tls-use-os-certs", Usage: "verify the broker with the system's CA certificates; turns TLS on"},
 		&cli.StringFlag{Name: "proxy", Usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]"},
-		&cli.StringSliceFlag{Name: "property", Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
+		&cli.StringSliceFlag{Name: "property", KeepSpace: true, Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
 		&cli.BoolFlag{Name: "debug", Aliases: []string{"d"}, Usage: "print every packet sent and received to stderr"},
 		&cli.BoolFlag{Name: "quiet", Usage: "print no error messages"},
 		&cli.StringFlag{Name: "ciphers", Usage: "not supported (OpenSSL cipher lists)", Hidden: false},
@@ -127,6 +126,7 @@ func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
 func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	c := v.c
 	o := &connOptions{Quiet: c.Bool("quiet"), Debug: c.Bool("debug")}
+	o.Props.Strict = true // mqtt's own commands refuse -D values mosquitto would misread
 	s := &o.Session
 	for _, name := range []string{"psk", "psk-identity", "tls-engine", "tls-engine-kpass-sha1", "ciphers"} {
 		if v.IsSet(name) {
@@ -241,6 +241,10 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	case useTLS:
 		d.Scheme = transport.TLS
 	}
+	if tlsOpts.CertFile != "" && !useTLS {
+		// mosquitto ignores them, and the broker would never see the certificate that was meant for it.
+		return nil, usageErr(errCertNoTLS)
+	}
 	if useTLS {
 		tlsOpts.ServerName = d.Host
 		cfg, err := transport.TLSConfig(tlsOpts)
@@ -277,7 +281,7 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 		return nil, usageErr(errCleanSessionID)
 	}
 
-	given := c.StringSlice("property")
+	given := stringSlice(c, "property")
 	for _, p := range given {
 		words := strings.Split(p, propSep)
 		if len(words) < 3 { // -D=... or a value the rewriting did not join
@@ -376,8 +380,8 @@ func parseWill(c *connValues, o *connOptions) error {
 		}
 		return nil
 	}
-	if topic.ValidatePublish(wt) != nil {
-		return usageErr(errWillTopic, wt)
+	if p := checkTopic(wt, false, "--will-topic", errWillTopic); p != nil {
+		return p
 	}
 	q, err := strconv.Atoi(c.String("will-qos"))
 	if err != nil || q < 0 || q > 2 {

@@ -57,6 +57,10 @@ const (
 	errZeroInput
 	errPubOption
 	errLinesSkipped
+	errTopicEmpty
+	errTopicTooLong
+	errTopicUTF8
+	errCertNoTLS
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
@@ -111,6 +115,10 @@ var mqttText = map[msgID]string{
 	errZeroInput:          "Zero length input.",
 	errPubOption:          "%s",
 	errLinesSkipped:       "%d of %d lines were not published (%s).",
+	errTopicEmpty:         "Invalid %s topic '': a topic cannot be empty.",
+	errTopicTooLong:       "Invalid %s topic (%d bytes): a topic can be at most 65535 bytes.",
+	errTopicUTF8:          "Malformed UTF-8 in %s argument: %s at byte %d.",
+	errCertNoTLS:          "--cert and --key need TLS: add --cafile, --capath or --tls-use-os-certs, or use an mqtts:// or wss:// URL.",
 }
 
 // problem is a message with its arguments, worded when it is printed.

@@ -76,7 +76,7 @@ func (p passwordSource) read(e connEnv) (*string, error) {
 	case "password-file":
 		data, err := e.readFile(p.value)
 		if err != nil {
-			return nil, fmt.Errorf("reading the password file: %w", err)
+			return nil, fmt.Errorf("cannot read password file %s: %w", p.value, unwrapPath(err))
 		}
 		// The first line, so that `echo secret > file` and an editor's final newline both work.
 		line, _, _ := strings.Cut(string(data), "\n")

@@ -14,7 +14,6 @@ import (
 	"mqtt/internal/iostreams"
 	"mqtt/internal/pace"
 	"mqtt/internal/session"
-	"mqtt/internal/topic"
 	"mqtt/internal/transport"
 )
 
@@ -118,17 +117,20 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	if perr = o.parsePayload(c); perr != nil {
 		return nil, perr
 	}
+	option := "-t"
 	o.Topic = c.String("topic")
 	if conn.URLTopic != nil && !c.IsSet("topic") {
-		o.Topic = *conn.URLTopic
+		o.Topic, option = *conn.URLTopic, "-L topic"
 	}
 	lineTopics := c.IsSet("line-topic")
 	if !c.IsSet("topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
 		return nil, usageErr(errPubTopicAndMessage)
 	}
 	// A template topic is checked once expanded, for each message.
-	if !lineTopics && !c.Bool("template") && topic.ValidatePublish(o.Topic) != nil {
-		return nil, usageErr(errPubTopic, o.Topic)
+	if !lineTopics && !c.Bool("template") {
+		if perr = checkTopic(o.Topic, false, option, errPubTopic); perr != nil {
+			return nil, perr
+		}
 	}
 	if perr = o.parsePacing(c); perr != nil {
 		return nil, perr

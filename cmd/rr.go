@@ -16,7 +16,6 @@ import (
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
 	"mqtt/internal/session"
-	"mqtt/internal/topic"
 )
 
 // rrOptions are `mqtt rr`'s flags after parsing.
@@ -72,18 +71,19 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 		return nil, perr
 	}
 	var perr *problem
+	option := "-t"
 	if conn.URLTopic != nil && !c.IsSet("topic") {
-		p.Topic = *conn.URLTopic
+		p.Topic, option = *conn.URLTopic, "-L topic"
 	}
 	o := &rrOptions{pub: p, ResponseTopic: c.String("response-topic"), Correlate: c.Bool("correlate")}
 	if p.Topic == "" || o.ResponseTopic == "" || p.Mode == modeNone {
 		return nil, usageErr(errRRTopics)
 	}
-	if topic.ValidatePublish(p.Topic) != nil {
-		return nil, usageErr(errPubTopic, p.Topic)
+	if perr = checkTopic(p.Topic, false, option, errPubTopic); perr != nil {
+		return nil, perr
 	}
-	if topic.ValidatePublish(o.ResponseTopic) != nil {
-		return nil, usageErr(errRRResponseTopic, o.ResponseTopic)
+	if perr = checkTopic(o.ResponseTopic, false, "-e", errRRResponseTopic); perr != nil {
+		return nil, perr
 	}
 	if o.Correlate && conn.Session.Version != session.V5 {
 		return nil, usageErr(errRRCorrelate)

@@ -56,9 +56,9 @@ func outputFlags() []cli.Flag {
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
 	flags := append([]cli.Flag{
-		&cli.StringSliceFlag{Name: "topic", Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
-		&cli.StringSliceFlag{Name: "filter-out", Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
-		&cli.StringSliceFlag{Name: "unsubscribe", Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
+		&cli.StringSliceFlag{Name: "topic", KeepSpace: true, Aliases: []string{"t"}, Usage: "topic filter to subscribe to (repeatable)"},
+		&cli.StringSliceFlag{Name: "filter-out", KeepSpace: true, Aliases: []string{"T"}, Usage: "do not print topics matching this filter (repeatable)"},
+		&cli.StringSliceFlag{Name: "unsubscribe", KeepSpace: true, Aliases: []string{"U"}, Usage: "unsubscribe from this filter after connecting (repeatable)"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of the subscriptions"},
 		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "exit after `N` messages"},
 		&cli.BoolFlag{Name: "R", Usage: "do not print retained messages"},
@@ -100,8 +100,8 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 		return nil, perr
 	}
 	o := &subOptions{
-		conn: conn, Topics: c.StringSlice("topic"), FilterOut: c.StringSlice("filter-out"),
-		Unsubscribe: c.StringSlice("unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
+		conn: conn, Topics: stringSlice(c, "topic"), FilterOut: stringSlice(c, "filter-out"),
+		Unsubscribe: stringSlice(c, "unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
 		RemoveRetained: c.Bool("remove-retained"), RetainedOnly: c.Bool("retained-only"),
 		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: 10000,
 	}
@@ -112,19 +112,23 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.QoS, perr = parseQoS(c.String("qos")); perr != nil {
 		return nil, perr
 	}
-	for _, t := range o.Topics {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubFilter, t)
+	for i, t := range o.Topics {
+		option := "-t"
+		if conn.URLTopic != nil && i == len(o.Topics)-1 {
+			option = "-L topic"
+		}
+		if perr = checkTopic(t, true, option, errSubFilter); perr != nil {
+			return nil, perr
 		}
 	}
 	for _, t := range o.FilterOut {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubFilterOut, t)
+		if perr = checkTopic(t, true, "-T", errSubFilterOut); perr != nil {
+			return nil, perr
 		}
 	}
 	for _, t := range o.Unsubscribe {
-		if topic.ValidateFilter(t) != nil {
-			return nil, usageErr(errSubUnsubscribe, t)
+		if perr = checkTopic(t, true, "-U", errSubUnsubscribe); perr != nil {
+			return nil, perr
 		}
 	}
 	if c.IsSet("count") {
@@ -174,6 +178,9 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 	o := format.Options{
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
 		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
+	}
+	if c.IsSet("format") && c.Bool("json") {
+		return nil, usageErr(errSubFormat, "-F and --json both say how to print messages: give one of them.")
 	}
 	var p format.Printer
 	var err error

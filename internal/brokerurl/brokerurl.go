@@ -80,7 +80,10 @@ func Parse(s string) (URL, error) {
 		}
 		u.Host, u.Port = authority[:i], p
 	}
-	u.Host = strings.TrimSuffix(strings.TrimPrefix(u.Host, "["), "]")
+	// Only a pair of brackets is IPv6 syntax: "]" alone is part of the name (and an invalid one).
+	if h, ok := strings.CutPrefix(u.Host, "["); ok && strings.HasSuffix(h, "]") {
+		u.Host = strings.TrimSuffix(h, "]")
+	}
 	return u, nil
 }
 

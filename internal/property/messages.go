@@ -27,8 +27,13 @@ const (
 	reasonDuplicate = "Duplicate property in property list"
 )
 
-// Ours, where mosquitto has no words: Error() of an Unsettable refusal, and a caller's mistake.
+// Ours, where mosquitto has no words: Error() of an Unsettable refusal, and a caller's mistake; and
+// Strict's refusals, worded like mosquitto's neighbouring ones.
 const (
+	msgNotANumber  = "Error: Property value (%s) is not a number for property %s.\n\n"
+	msgStrictUTF8  = "Error: Malformed UTF-8 in property value for %s: %s at byte %d.\n\n"
+	msgStrictUTF8K = "Error: Malformed UTF-8 in property name for %s: %s at byte %d.\n\n"
+
 	fallbackUnsettable = "properties cannot be given for connack"
 	fallbackTooMany    = "property %s takes %d value(s), got %d"
 )
@@ -51,6 +56,7 @@ const (
 	TooLong                        // binary value longer than 65535 bytes
 	AddFailed                      // bad UTF-8, or a subscription identifier past 268435455
 	BadList                        // from Check: a duplicate, or a value MQTT forbids such as 0 or 2
+	NotANumber                     // Strict only: a number that is not a plain decimal
 )
 
 // Error is one refused property argument.

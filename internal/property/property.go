@@ -18,6 +18,12 @@ import (
 type Set struct {
 	Connect, Publish, Subscribe, Unsubscribe, Disconnect, Will *message.Properties
 
+	// Strict refuses values mosquitto lets through or refuses obscurely, with messages of mqtt's own:
+	// a number that is not a plain decimal (mosquitto's atol reads "10s" as 10 and "soon" as 0), a
+	// payload-format-indicator above 1, and a string that is not MQTT UTF-8, said by what and where
+	// instead of "Error adding property NAME 6". The mosquitto-named programs leave it off.
+	Strict bool
+
 	// given records each list in the order given, which decides Check's first complaint.
 	given [cmdWill + 1][]given
 }

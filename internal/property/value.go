@@ -1,6 +1,10 @@
 package property
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"mqtt/internal/message"
@@ -18,6 +22,11 @@ var numberMax = map[kind]int64{kindByte: 0xff, kindUint16: 0xffff, kindUint32: 0
 // add checks the value as mosquitto's cfg_parse_property and mosquitto_property_add_* do, then stores it.
 func (s *Set) add(c command, p info, name string, values []string) error {
 	v := values[0]
+	if s.Strict {
+		if err := strict(p, name, values); err != nil {
+			return err
+		}
+	}
 	switch p.kind {
 	case kindByte, kindUint16, kindUint32, kindVarint:
 		n := atol(v)
@@ -154,4 +163,63 @@ func setBinary(t *message.Properties, i id, v string) {
 	} else {
 		t.CorrelationData = b
 	}
+}
+
+// strict is Set.Strict's checks, made before mosquitto's so that its own words come first.
+func strict(p info, name string, values []string) error {
+	v := values[0]
+	switch p.kind {
+	case kindByte, kindUint16, kindUint32, kindVarint:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if errors.Is(err, strconv.ErrSyntax) {
+			return refuse(NotANumber, msgNotANumber, v, name)
+		}
+		// Out of int64's range: mosquitto's own check says so, with atol's saturated value.
+		limit := numberMax[p.kind]
+		switch {
+		case p.id == idPayloadFormat:
+			limit = 1 // MQTT 5 knows 0 (bytes) and 1 (UTF-8); a broker may drop a client for 2
+		case p.kind == kindVarint:
+			limit = maxVarint
+		}
+		if err == nil && n > limit && n <= numberMax[p.kind] {
+			return refuse(OutOfRange, msgOutOfRange, n, name)
+		}
+	case kindString:
+		if len(v) <= maxString {
+			return strictUTF8(msgStrictUTF8, name, v)
+		}
+		return refuse(TooLong, msgTooLong, name)
+	case kindPair:
+		if len(v) > maxString || len(values[1]) > maxString {
+			return refuse(TooLong, msgTooLong, name)
+		}
+		if err := strictUTF8(msgStrictUTF8K, name, v); err != nil {
+			return err
+		}
+		if at, what, bad := firstBadPairValue(values[1]); bad {
+			return refuse(AddFailed, msgStrictUTF8, name, what, at)
+		}
+	}
+	return nil
+}
+
+func strictUTF8(format, name, v string) error {
+	if at, what, bad := topic.FirstInvalid(v); bad {
+		return refuse(AddFailed, format, name, what, at)
+	}
+	return nil
+}
+
+// firstBadPairValue is FirstInvalid for what validPairValue refuses: U+0000 and bytes that are not UTF-8.
+func firstBadPairValue(v string) (at int, what string, bad bool) {
+	for i, r := range v {
+		switch {
+		case r == 0:
+			return i, "NUL (U+0000)", true
+		case r == utf8.RuneError && !strings.HasPrefix(v[i:], "\uFFFD"):
+			return i, fmt.Sprintf("invalid byte 0x%02x", v[i]), true
+		}
+	}
+	return 0, "", false
 }

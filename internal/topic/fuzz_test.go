@@ -96,3 +96,60 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidatePublish: ValidatePublish agrees with mosquitto's checks, in mosquitto's order, and a topic
+// it accepts is a filter that matches itself, is matched by '#' and by '+' in each level (unless it
+// starts with '$'), and by itself followed by "/#". FirstInvalid finds the first character ValidUTF8
+// refuses.
+func FuzzValidatePublish(f *testing.F) {
+	addSeeds(f)
+	f.Add("$SYS/x", "")
+	f.Add("a//b/", "")
+	f.Fuzz(func(t *testing.T, topic, _ string) {
+		err := ValidatePublish(topic)
+		switch {
+		case len(topic) > MaxLen+1 || !mosquittoValidateUTF8(topic):
+			if !errors.Is(err, ErrMalformedUTF8) {
+				t.Fatalf("ValidatePublish(%q) = %v, want ErrMalformedUTF8", topic, err)
+			}
+		case strings.ContainsAny(topic, "+#"):
+			if err != ErrWildcard {
+				t.Fatalf("ValidatePublish(%q) = %v, want ErrWildcard", topic, err)
+			}
+		case len(topic) > MaxLen:
+			if err != ErrTooLong {
+				t.Fatalf("ValidatePublish(%q) = %v, want ErrTooLong", topic, err)
+			}
+		case topic == "":
+			if err != ErrEmpty {
+				t.Fatalf("ValidatePublish(\"\") = %v", err)
+			}
+		case err != nil:
+			t.Fatalf("ValidatePublish(%q) = %v, mosquitto accepts it", topic, err)
+		}
+
+		at, _, bad := FirstInvalid(topic)
+		if bad == ValidUTF8(topic) || bad && (at >= len(topic) || !ValidUTF8(topic[:at])) {
+			t.Fatalf("FirstInvalid(%q) = %d, %v; ValidUTF8 says %v", topic, at, bad, ValidUTF8(topic))
+		}
+
+		if err != nil {
+			return
+		}
+		if ValidateFilter(topic) != nil || !Match(topic, topic) {
+			t.Fatalf("%q is not a filter that matches itself", topic)
+		}
+		levels := strings.Split(topic, "/")
+		for i := range levels {
+			levels[i] = "+"
+		}
+		plus := strings.Join(levels, "/")
+		system := topic[0] == '$'
+		if Match("#", topic) == system || Match(plus, topic) == system {
+			t.Fatalf("# or %s matching %q: want %v", plus, topic, !system)
+		}
+		if !Match(topic+"/#", topic) || !Match(topic+"/#", topic+"/x") || Match(topic, topic+"/x") {
+			t.Fatalf("%q/# does not match %q and below, or %q matches a level below", topic, topic, topic)
+		}
+	})
+}

@@ -44,6 +44,32 @@ func TestValidUTF8(t *testing.T) {
 		if got := mosquittoValidateUTF8(tt.s); got != tt.want {
 			t.Errorf("reference(%q) = %v, want %v", tt.s, got, tt.want)
 		}
+		if _, _, bad := FirstInvalid(tt.s); bad == tt.want {
+			t.Errorf("FirstInvalid(%q) says bad=%v, ValidUTF8 says %v", tt.s, bad, tt.want)
+		}
+	}
+}
+
+func TestFirstInvalid(t *testing.T) {
+	tests := []struct {
+		s    string
+		at   int
+		what string
+	}{
+		{"a\x00b", 1, "NUL (U+0000)"},
+		{"ab\tc", 2, "control character U+0009"},
+		{"\u0085", 0, "control character U+0085"},
+		{"caf\xe9", 3, "invalid byte 0xe9"},
+		{"\xc0\x80", 0, "invalid byte 0xc0"},
+		{"\u00e9\xed\xa0\x80", 2, "invalid byte 0xed"},
+		{"x\uffff", 1, "non-character U+FFFF"},
+		{"\U0001fffe", 0, "non-character U+1FFFE"},
+	}
+	for _, tt := range tests {
+		at, what, bad := FirstInvalid(tt.s)
+		if !bad || at != tt.at || what != tt.what {
+			t.Errorf("FirstInvalid(%q) = %d, %q, %v; want %d, %q", tt.s, at, what, bad, tt.at, tt.what)
+		}
 	}
 }
 

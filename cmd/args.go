@@ -1,0 +1,120 @@
+package cmd
+
+import (
+	"encoding/hex"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/urfave/cli/v2"
+)
+
+// What the command line goes through before urfave/cli parses it, and after, to undo two of its habits.
+
+// flagSpelling is what longNames needs to know of one spelling of a flag ("-t", "--topic").
+type flagSpelling struct {
+	name       string // the flag's name, which urfave/cli puts first
+	repeatable bool   // a StringSliceFlag
+}
+
+// commandFlags maps each spelling of each flag of the command in args[1], with its dashes, to the flag.
+func commandFlags(app *cli.App, args []string) map[string]flagSpelling {
+	out := map[string]flagSpelling{}
+	if len(args) < 2 || app.Command(args[1]) == nil {
+		return out
+	}
+	for _, f := range app.Command(args[1]).Flags {
+		_, repeatable := f.(*cli.StringSliceFlag)
+		s := flagSpelling{name: f.Names()[0], repeatable: repeatable}
+		for _, n := range f.Names() {
+			out["-"+n], out["--"+n] = s, s
+		}
+	}
+	return out
+}
+
+// longNames spells every flag by its name rather than an alias (-t becomes --topic), up to the first
+// argument that is not a flag, where the flag parser stops, and wraps the values of repeatable flags
+// (see rawValue). urfave/cli refuses two spellings of one flag (-t a --topic b, which mosquitto_sub
+// takes as two topics). A flag with its value missing keeps its spelling, which the error echoes.
+func longNames(args []string, flags map[string]flagSpelling, takesValue map[string]bool) []string {
+	out := append([]string(nil), args...)
+	for i := 2; i < len(out); i++ {
+		a := out[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			break
+		}
+		flag, value, hasValue := strings.Cut(a, "=")
+		f, known := flags[flag]
+		if !known {
+			continue
+		}
+		switch {
+		case hasValue:
+			if f.repeatable {
+				value = rawValue(value)
+			}
+			out[i] = "--" + f.name + "=" + value
+		case !takesValue[flag]:
+			out[i] = "--" + f.name
+		case i+1 < len(out):
+			out[i] = "--" + f.name
+			i++ // its value, even one that reads like a flag
+			if f.repeatable {
+				out[i] = rawValue(out[i])
+			}
+		}
+	}
+	return out
+}
+
+// rawMark starts a value rawValue has wrapped. It begins with NUL, which no command-line argument holds.
+const rawMark = "\x00raw:"
+
+// rawValue wraps a repeatable flag's value that is not UTF-8. urfave/cli copies such a value to the
+// flag's other spellings through JSON, which replaces each byte that is not UTF-8 with U+FFFD, turning
+// a topic the checks must refuse into another that passes. A value that could be taken for a wrapped
+// one is wrapped too, so that unwrapping gives back exactly what was given.
+func rawValue(v string) string {
+	if utf8.ValidString(v) && !strings.HasPrefix(v, rawMark) {
+		return v
+	}
+	return rawMark + hex.EncodeToString([]byte(v))
+}
+
+// stringSlice is c.StringSlice(name) with rawValue's wrapping undone.
+func stringSlice(c *cli.Context, name string) []string {
+	values := c.StringSlice(name)
+	if values == nil {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		if h, ok := strings.CutPrefix(v, rawMark); ok {
+			if b, err := hex.DecodeString(h); err == nil {
+				v = string(b)
+			}
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// asGiven spells an unknown option as it was typed: the flag package reports --bogus as -bogus.
+func asGiven(err error, args []string) error {
+	var p *problem
+	if !errors.As(err, &p) || p.id != errUnknownOption {
+		return err
+	}
+	name := strings.TrimPrefix(p.args[0].(string), "-")
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		flag, _, _ := strings.Cut(a, "=")
+		if strings.HasPrefix(flag, "-") && strings.TrimLeft(flag, "-") == name {
+			return usageErr(errUnknownOption, flag)
+		}
+	}
+	return err
+}
