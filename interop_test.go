@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -49,7 +50,8 @@ const mosquittoConf = `user %[8]s
 per_listener_settings false
 allow_anonymous true
 password_file %[9]s
-persistence false
+persistence true
+persistence_location %[1]s/
 log_dest file %[1]s/mosquitto.log
 log_type all
 connection_messages true
@@ -66,6 +68,7 @@ type mosquittoProc struct {
 	conf string
 	cmd  *exec.Cmd
 	log  string
+	port int
 }
 
 func setupMosquitto(env *testscript.Env) error {
@@ -159,6 +162,7 @@ func linkedBinary() (string, error) {
 }
 
 func (p *mosquittoProc) start(port int) error {
+	p.port = port
 	p.cmd = exec.Command("mosquitto", "-c", p.conf)
 	if err := p.cmd.Start(); err != nil {
 		return fmt.Errorf("starting mosquitto: %w", err)
@@ -213,11 +217,16 @@ func freePorts(n int) ([]int, error) {
 //
 //	waitlog REGEX
 func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitlog REGEX")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitlog REGEX [N]")
 	}
 	re, err := regexp.Compile(args[0])
 	ts.Check(err)
+	want := 1 // the N-th matching line: a restarted broker logs the same lines again
+	if len(args) == 2 {
+		want, err = strconv.Atoi(args[1])
+		ts.Check(err)
+	}
 	p := ts.Value("mosquitto").(*mosquittoProc)
 	f, err := os.Open(p.log)
 	ts.Check(err)
@@ -230,7 +239,9 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 		partial = append(partial, line...)
 		if err == nil {
 			if re.Match(partial) {
-				return
+				if want--; want == 0 {
+					return
+				}
 			}
 			partial = partial[:0]
 			continue
@@ -242,10 +253,25 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdMosquitto controls the script's broker: `mosquitto kill` ends it with SIGKILL.
+// cmdMosquitto controls the script's broker: `mosquitto kill` ends it with SIGKILL, `mosquitto stop` with
+// SIGTERM (it saves its sessions), and `mosquitto start` starts it again on the same ports.
 func cmdMosquitto(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 || args[0] != "kill" {
-		ts.Fatalf("usage: mosquitto kill")
+	p := ts.Value("mosquitto").(*mosquittoProc)
+	switch {
+	case neg || len(args) != 1:
+	case args[0] == "kill":
+		p.stop()
+		return
+	case args[0] == "stop": // SIGTERM: mosquitto saves its persistent sessions, then exits
+		if p.cmd != nil {
+			ts.Check(p.cmd.Process.Signal(syscall.SIGTERM))
+			_ = p.cmd.Wait()
+			p.cmd = nil
+		}
+		return
+	case args[0] == "start":
+		ts.Check(p.start(p.port))
+		return
 	}
-	ts.Value("mosquitto").(*mosquittoProc).stop()
+	ts.Fatalf("usage: mosquitto kill|stop|start")
 }

@@ -178,6 +178,8 @@ func linkedFormat(c *mosqargs.Config) *format.Formatter {
 }
 
 func linkedSub(c *mosqargs.Config, conn *connOptions) *subOptions {
+	// libmosquitto's loop reconnects mosquitto_sub for ever, a second apart, and says nothing.
+	conn.Session.Reconnect = &session.Reconnect{MaxDelay: time.Second}
 	return &subOptions{
 		conn: conn, Topics: c.Topics, FilterOut: c.FilterOuts, Unsubscribe: c.UnsubTopics, QoS: byte(c.QoS),
 		Count: c.MsgCount, Timeout: time.Duration(c.Timeout) * time.Second, SkipRetained: c.NoRetain,

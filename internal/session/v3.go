@@ -41,6 +41,9 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	o.SetClientID(opts.ClientID)
 	o.SetCleanSession(opts.CleanSession)
 	o.SetKeepAlive(opts.KeepAlive)
+	// paho checks every quarter keep-alive (at most 5 s) and pings after a keep-alive of silence; giving
+	// the PINGRESP a quarter keep-alive notices a stalled link within one and a half keep-alives.
+	o.SetPingTimeout(opts.KeepAlive / 4)
 	o.SetAutoReconnect(false)
 	o.SetConnectRetry(false)
 	o.SetOrderMatters(true)

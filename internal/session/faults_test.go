@@ -1,0 +1,242 @@
+package session_test
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"mqtt/internal/broker/brokertest"
+	"mqtt/internal/message"
+	"mqtt/internal/session"
+	"mqtt/internal/transport"
+)
+
+// proxy forwards TCP connections to a broker, and can cut them or let them stall (bytes vanish, no side
+// hears of it: a dead link, a suspended laptop).
+type proxy struct {
+	l      net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+	stall  chan struct{} // closed: drop everything
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{l: l, target: target, stall: make(chan struct{})}
+	t.Cleanup(func() { l.Close(); p.cut() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			b, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, b)
+			stall := p.stall
+			p.mu.Unlock()
+			go p.pipe(c, b, stall)
+			go p.pipe(b, c, stall)
+		}
+	}()
+	return p
+}
+
+func (p *proxy) pipe(dst, src net.Conn, stall <-chan struct{}) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if err != nil {
+			dst.Close()
+			return
+		}
+		select {
+		case <-stall:
+			continue // swallowed
+		default:
+		}
+		if _, err := dst.Write(buf[:n]); err != nil {
+			return
+		}
+	}
+}
+
+func (p *proxy) port() int { return p.l.Addr().(*net.TCPAddr).Port }
+
+// cut closes every connection through the proxy; new ones are forwarded as before.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// stallAll makes the connections open now go silent.
+func (p *proxy) stallAll() {
+	p.mu.Lock()
+	close(p.stall)
+	p.stall = make(chan struct{})
+	p.mu.Unlock()
+}
+
+func dialer(port int) transport.Dialer {
+	return transport.Dialer{Scheme: transport.TCP, Host: "127.0.0.1", Port: port}
+}
+
+// A stalled link is given up on within one and a half keep-alives, on both protocol versions.
+func TestKeepAliveNoticesAStall(t *testing.T) {
+	b := brokertest.Start(t)
+	for _, v := range []byte{session.V311, session.V5} {
+		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
+			p := startProxy(t, b.AddrOf(transport.TCP))
+			const keepAlive = 2 * time.Second
+			s, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: dialer(p.port()), ClientID: "stall-" + strconv.Itoa(int(v)), CleanSession: true,
+				KeepAlive: keepAlive,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Disconnect(context.Background(), nil)
+			p.stallAll()
+			start := time.Now()
+			// The bound is the protocol's promise plus scheduling slack; the figure is in the log.
+			select {
+			case <-s.Done():
+				t.Logf("stall noticed after %v (keep-alive %v): %v", time.Since(start).Round(10*time.Millisecond), keepAlive, s.Err())
+			case <-time.After(keepAlive*3/2 + 500*time.Millisecond):
+				t.Fatalf("a stalled connection still open after %v with a keep-alive of %v", time.Since(start), keepAlive)
+			}
+			if s.Err() == nil || !strings.Contains(strings.ToLower(s.Err().Error()), "ping") {
+				t.Errorf("err = %v, want one that says the ping went unanswered", s.Err())
+			}
+		})
+	}
+}
+
+// A cut connection is replaced: the session subscribes again, messages published afterwards arrive,
+// and the user is told both things.
+func TestReconnectAfterACut(t *testing.T) {
+	b := brokertest.Start(t)
+	for _, v := range []byte{session.V311, session.V5} {
+		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
+			p := startProxy(t, b.AddrOf(transport.TCP))
+			got := make(chan string, 16)
+			notes := make(chan string, 16)
+			topic := "cut/" + strconv.Itoa(int(v))
+			s, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: dialer(p.port()), ClientID: "cut-" + strconv.Itoa(int(v)), CleanSession: true,
+				KeepAlive: 30 * time.Second,
+				OnMessage: func(m *message.Message) { got <- string(m.Payload) },
+				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(l string) { notes <- l }},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Disconnect(context.Background(), nil)
+			if _, err := s.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			p.cut()
+			if n := <-notes; !strings.HasPrefix(n, "Connection lost") {
+				t.Errorf("first notice %q", n)
+			}
+			if n := <-notes; !strings.HasPrefix(n, "Reconnected after ") {
+				t.Errorf("second notice %q", n)
+			}
+			pub, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "cut-pub-" + strconv.Itoa(int(v)), CleanSession: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Disconnect(context.Background(), nil)
+			if err := pub.Publish(context.Background(), &message.Message{Topic: topic, Payload: []byte("after"), QoS: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if r := pub.Drain(context.Background()); r.Unacked() != 0 {
+				t.Fatalf("publish not acknowledged: %+v", r)
+			}
+			if m := <-got; m != "after" {
+				t.Errorf("got %q after reconnecting, want after", m)
+			}
+		})
+	}
+}
+
+// QoS 1 messages whose connection is cut before they are acknowledged are sent again on the next one:
+// every message is acknowledged in the end, and the subscriber has them all.
+func TestReconnectResendsUnacknowledged(t *testing.T) {
+	b := brokertest.Start(t)
+	for _, v := range []byte{session.V311, session.V5} {
+		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
+			topic := "resend/" + strconv.Itoa(int(v))
+			const n = 2000
+			seen := make(map[string]bool)
+			var mu sync.Mutex
+			all := make(chan struct{})
+			sub, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "resend-sub-" + strconv.Itoa(int(v)), CleanSession: true,
+				OnMessage: func(m *message.Message) {
+					mu.Lock()
+					defer mu.Unlock()
+					seen[string(m.Payload)] = true
+					if len(seen) == n {
+						close(all)
+					}
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sub.Disconnect(context.Background(), nil)
+			if _, err := sub.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			p := startProxy(t, b.AddrOf(transport.TCP))
+			pub, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: dialer(p.port()), ClientID: "resend-pub-" + strconv.Itoa(int(v)), CleanSession: true,
+				MaxInflight: 100, Reconnect: &session.Reconnect{MaxDelay: time.Second},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Disconnect(context.Background(), nil)
+			for i := range n {
+				if i == n/2 {
+					p.cut() // mid-stream, with messages in flight
+				}
+				err := pub.Publish(context.Background(), &message.Message{Topic: topic, Payload: []byte(strconv.Itoa(i)), QoS: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if r := pub.Drain(ctx); r.Unacked() != 0 || r.Sent != n {
+				t.Fatalf("after a cut: %+v, want all %d acknowledged", r, n)
+			}
+			select {
+			case <-all:
+			case <-ctx.Done():
+				mu.Lock()
+				t.Fatalf("subscriber has %d of %d", len(seen), n)
+			}
+		})
+	}
+}
