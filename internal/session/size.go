@@ -1,6 +1,10 @@
 package session
 
-import "fmt"
+import (
+	"fmt"
+
+	"mqtt/internal/wire"
+)
 
 // TooLargeError is a message refused before sending: it was never on the wire.
 type TooLargeError struct{ msg string }
@@ -15,12 +19,12 @@ func checkSize(version byte, m *topicPayload, props int, maxPacket uint32) error
 		n += 2
 	}
 	if version == V5 {
-		n += varintLen(props)
+		n += wire.VarintLen(props)
 	}
 	if n > maxRemainingLength {
 		return &TooLargeError{fmt.Sprintf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), maxRemainingLength)}
 	}
-	if total := 1 + varintLen(n) + n; maxPacket > 0 && uint32(total) > maxPacket {
+	if total := 1 + wire.VarintLen(n) + n; maxPacket > 0 && uint32(total) > maxPacket {
 		return &TooLargeError{fmt.Sprintf("message of %d bytes makes a %d-byte packet; the broker accepts at most %d", len(m.payload), total, maxPacket)}
 	}
 	return nil
@@ -30,16 +34,4 @@ type topicPayload struct {
 	topic   string
 	payload []byte
 	qos     byte
-}
-
-func varintLen(n int) int {
-	switch {
-	case n < 128:
-		return 1
-	case n < 16384:
-		return 2
-	case n < 2097152:
-		return 3
-	}
-	return 4
 }

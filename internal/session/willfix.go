@@ -6,6 +6,7 @@ import (
 	"github.com/eclipse/paho.golang/packets"
 
 	"mqtt/internal/message"
+	"mqtt/internal/wire"
 )
 
 // paho.golang v0.23.0 packs a will's properties with the rules for CONNECT, which drops payload-format,
@@ -57,25 +58,11 @@ func patchWillProperties(pkt, props []byte) []byte {
 	}
 	nb := make([]byte, 0, len(body)+len(props))
 	nb = append(nb, body[:i]...)
-	nb = appendVarint(nb, len(props))
+	nb = wire.AppendVarint(nb, len(props))
 	nb = append(nb, props...)
 	nb = append(nb, body[end:]...)
 	out := make([]byte, 0, len(nb)+5)
 	out = append(out, 0x10)
-	out = appendVarint(out, len(nb))
+	out = wire.AppendVarint(out, len(nb))
 	return append(out, nb...)
-}
-
-func appendVarint(b []byte, n int) []byte {
-	for {
-		c := byte(n % 128)
-		n /= 128
-		if n > 0 {
-			c |= 0x80
-		}
-		b = append(b, c)
-		if n == 0 {
-			return b
-		}
-	}
 }

@@ -28,7 +28,7 @@ func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, du
 		n += 2
 	}
 	if v5 {
-		n += varintLen(len(props)) + len(props)
+		n += VarintLen(len(props)) + len(props)
 	}
 	dst = append(dst, first)
 	dst = AppendVarint(dst, n)
@@ -77,7 +77,8 @@ func AppendVarint(b []byte, n int) []byte {
 	}
 }
 
-func varintLen(n int) int {
+// VarintLen is how many bytes AppendVarint takes for n.
+func VarintLen(n int) int {
 	switch {
 	case n < 128:
 		return 1
