@@ -75,9 +75,17 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		},
 		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
-	for _, c := range app.Commands {
-		c.OnUsageError = app.OnUsageError
+	var prepare func([]*cli.Command)
+	prepare = func(cs []*cli.Command) {
+		for _, c := range cs {
+			c.OnUsageError = app.OnUsageError
+			if c.Before == nil {
+				c.Before = rememberSetFlags
+			}
+			prepare(c.Subcommands)
+		}
 	}
+	prepare(app.Commands)
 	return app
 }
 

@@ -366,7 +366,7 @@ func (v *connValues) url() (brokerurl.URL, origin, error) {
 // topicFromURL says whether -L's topic is a topic of the command: always for -L on the command line,
 // as in mosquitto; for a profile's or MQTT_URL's, when it has one and no -t is given.
 func (v *connValues) topicFromURL(u brokerurl.URL, from origin) bool {
-	return from == fromFlag || u.Topic != "" && !v.c.IsSet("topic")
+	return from == fromFlag || u.Topic != "" && !isSet(v.c, "topic")
 }
 
 func parseWill(c *connValues, o *connOptions) error {

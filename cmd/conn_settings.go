@@ -124,7 +124,7 @@ func newConnValues(c *cli.Context, e connEnv) (*connValues, error) {
 // loadProfile finds the profile in use: --profile, else MQTT_PROFILE, else the file's default, else
 // none. --profile "" asks for none, even when a default is set.
 func (v *connValues) loadProfile(e connEnv) error {
-	name, named := v.c.String("profile"), v.c.IsSet("profile")
+	name, named := v.c.String("profile"), isSet(v.c, "profile")
 	if !named && e.getenv("MQTT_PROFILE") != "" {
 		name, named = e.getenv("MQTT_PROFILE"), true
 	}
@@ -210,7 +210,7 @@ func expandHome(flag, val string, getenv func(string) string) string {
 
 // get is the value of the flag named name, wherever it came from.
 func (v *connValues) get(name string) setting {
-	flag := candidate{v.c.String(name), v.c.IsSet(name)}
+	flag := candidate{v.c.String(name), isSet(v.c, name)}
 	if !slices.Contains(settingFlags, name) {
 		if flag.ok {
 			return setting{flag.value, fromFlag}

@@ -113,8 +113,8 @@ func askPassword(ctx context.Context, conn *connOptions, streams *iostreams.IOSt
 
 // warnVisiblePassword warns when the password is in the arguments: -P, or -L's user info.
 func (v *connValues) warnVisiblePassword(e connEnv) {
-	onCommandLine := v.c.IsSet("pw")
-	if v.c.IsSet("url") {
+	onCommandLine := isSet(v.c, "pw")
+	if isSet(v.c, "url") {
 		u, err := brokerurl.Parse(v.c.String("url"))
 		onCommandLine = onCommandLine || err == nil && u.Password != nil
 	}

@@ -188,7 +188,7 @@ func profileAdd(c *cli.Context, e connEnv) error {
 	p := profile.Profile{}
 	ways := 0
 	for _, flag := range settingFlags {
-		if !c.IsSet(flag) {
+		if !isSet(c, flag) {
 			continue
 		}
 		v := c.String(flag)
@@ -209,7 +209,7 @@ func profileAdd(c *cli.Context, e connEnv) error {
 	if ways > 1 {
 		return errors.New("the password is given two ways: give one of -P, --password-file and --password-prompt")
 	}
-	if c.IsSet("pw") {
+	if isSet(c, "pw") {
 		warnPasswordArgument(e.streams)
 	}
 	f.Profiles[name] = p

@@ -119,11 +119,11 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	option := "-t"
 	o.Topic = c.String("topic")
-	if conn.URLTopic != nil && !c.IsSet("topic") {
+	if conn.URLTopic != nil && !isSet(c, "topic") {
 		o.Topic, option = *conn.URLTopic, "-L topic"
 	}
-	lineTopics := c.IsSet("line-topic")
-	if !c.IsSet("topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
+	lineTopics := isSet(c, "line-topic")
+	if !isSet(c, "topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
 		return nil, usageErr(errPubTopicAndMessage)
 	}
 	// A template topic is checked once expanded, for each message.
@@ -136,7 +136,7 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 		return nil, perr
 	}
 	switch {
-	case c.IsSet("max-inflight"):
+	case isSet(c, "max-inflight"):
 		m, err := strconv.Atoi(c.String("max-inflight"))
 		if err != nil || m < 1 {
 			return nil, usageErr(errPubMaxInflight)
@@ -158,8 +158,8 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 // --rate, --duration, and the -l options.
 func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 	repeat := c.String("repeat")
-	if c.IsSet("count") {
-		if c.IsSet("repeat") && c.String("count") != repeat {
+	if isSet(c, "count") {
+		if isSet(c, "repeat") && c.String("count") != repeat {
 			return usageErr(errPubOption, "--count and --repeat say different things: give one of them.")
 		}
 		repeat = c.String("count")
@@ -171,22 +171,22 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 	if o.RepeatDelay, err = pace.ParseDuration(c.String("repeat-delay")); err != nil {
 		return usageErr(errPubRepeatDelay)
 	}
-	if c.IsSet("jitter") {
+	if isSet(c, "jitter") {
 		if o.Jitter, err = pace.ParseDuration(c.String("jitter")); err != nil {
 			return usageErr(errPubOption, "--jitter "+err.Error()+".")
 		}
 	}
-	if c.IsSet("rate") {
+	if isSet(c, "rate") {
 		if o.Rate, err = pace.ParseRate(c.String("rate")); err != nil {
 			return usageErr(errPubOption, "--rate "+err.Error()+".")
 		}
 	}
-	if c.IsSet("duration") {
+	if isSet(c, "duration") {
 		if o.Duration, err = pace.ParseDuration(c.String("duration")); err != nil || o.Duration == 0 {
 			return usageErr(errPubOption, fmt.Sprintf("--duration %q: want seconds (30) or a duration (10m) above 0.", c.String("duration")))
 		}
 	}
-	if c.IsSet("line-topic") {
+	if isSet(c, "line-topic") {
 		if o.Mode != modeLines {
 			return usageErr(errPubOption, "--line-topic needs -l: it says how to find the topic in each line.")
 		}
@@ -195,7 +195,7 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 		}
 	}
 	o.Template = c.Bool("template")
-	if c.IsSet("seed") {
+	if isSet(c, "seed") {
 		seed, err := strconv.ParseUint(c.String("seed"), 10, 64)
 		if err != nil {
 			return usageErr(errPubOption, fmt.Sprintf("--seed %q: want a whole number from 0.", c.String("seed")))
@@ -219,8 +219,8 @@ func (o *pubOptions) parsePayload(c *cli.Context) *problem {
 		mode pubMode
 		on   bool
 	}{
-		{modeMessage, c.IsSet("message")}, {modeFile, c.IsSet("file")}, {modeStdin, c.Bool("stdin-file")},
-		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")}, {modeSize, c.IsSet("size")},
+		{modeMessage, isSet(c, "message")}, {modeFile, isSet(c, "file")}, {modeStdin, c.Bool("stdin-file")},
+		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")}, {modeSize, isSet(c, "size")},
 	} {
 		if m.on {
 			o.Mode = m.mode

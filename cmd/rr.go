@@ -72,7 +72,7 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	}
 	var perr *problem
 	option := "-t"
-	if conn.URLTopic != nil && !c.IsSet("topic") {
+	if conn.URLTopic != nil && !isSet(c, "topic") {
 		p.Topic, option = *conn.URLTopic, "-L topic"
 	}
 	o := &rrOptions{pub: p, ResponseTopic: c.String("response-topic"), Correlate: c.Bool("correlate")}

@@ -131,7 +131,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 			return nil, perr
 		}
 	}
-	if c.IsSet("count") {
+	if isSet(c, "count") {
 		n, err := strconv.Atoi(c.String("count"))
 		if err != nil || n < 1 {
 			return nil, usageErr(errSubCount, c.String("count"))
@@ -141,7 +141,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.Timeout, perr = parseTimeout(c); perr != nil {
 		return nil, perr
 	}
-	if c.IsSet("random-filter") {
+	if isSet(c, "random-filter") {
 		f, err := strconv.ParseFloat(c.String("random-filter"), 64)
 		if err != nil || f < 0.1 || f > 100 {
 			return nil, usageErr(errSubRandomFilter, c.String("random-filter"))
@@ -158,7 +158,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 }
 
 func parseTimeout(c *cli.Context) (time.Duration, *problem) {
-	if !c.IsSet("timeout") {
+	if !isSet(c, "timeout") {
 		return 0, nil
 	}
 	w, err := strconv.Atoi(c.String("timeout"))
@@ -179,13 +179,13 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
 		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
 	}
-	if c.IsSet("format") && c.Bool("json") {
+	if isSet(c, "format") && c.Bool("json") {
 		return nil, usageErr(errSubFormat, "-F and --json both say how to print messages: give one of them.")
 	}
 	var p format.Printer
 	var err error
 	switch {
-	case c.IsSet("format"):
+	case isSet(c, "format"):
 		p, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
 	case c.Bool("json"):
 		p = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload")})
