@@ -22,15 +22,22 @@ func (s Signalled) ExitCode() int { return 128 + int(s.Signal) }
 func signalContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
+	done := make(chan struct{})
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		first := (<-ch).(syscall.Signal)
-		cancel(Signalled{first})
-		if second, ok := <-ch; ok {
-			os.Exit(128 + int(second.(syscall.Signal)))
+		select {
+		case s := <-ch:
+			cancel(Signalled{s.(syscall.Signal)})
+		case <-done:
+			return
+		}
+		select {
+		case s := <-ch:
+			os.Exit(128 + int(s.(syscall.Signal)))
+		case <-done:
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); cancel(nil) }
+	return ctx, func() { signal.Stop(ch); close(done); cancel(nil) }
 }
 
 // signalled returns the signal that cancelled ctx, if one did.

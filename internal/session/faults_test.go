@@ -23,6 +23,8 @@ type proxy struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	stall  chan struct{} // closed: drop everything
+	freeze chan struct{} // closed: stop reading, so that writers block
+	done   chan struct{} // closed when the test ends
 }
 
 func startProxy(t *testing.T, target string) *proxy {
@@ -31,8 +33,8 @@ func startProxy(t *testing.T, target string) *proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{l: l, target: target, stall: make(chan struct{})}
-	t.Cleanup(func() { l.Close(); p.cut() })
+	p := &proxy{l: l, target: target, stall: make(chan struct{}), freeze: make(chan struct{}), done: make(chan struct{})}
+	t.Cleanup(func() { close(p.done); l.Close(); p.cut() })
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -46,21 +48,31 @@ func startProxy(t *testing.T, target string) *proxy {
 			}
 			p.mu.Lock()
 			p.conns = append(p.conns, c, b)
-			stall := p.stall
+			stall, freeze := p.stall, p.freeze
 			p.mu.Unlock()
-			go p.pipe(c, b, stall)
-			go p.pipe(b, c, stall)
+			go p.pipe(c, b, stall, freeze)
+			go p.pipe(b, c, stall, freeze)
 		}
 	}()
 	return p
 }
 
-func (p *proxy) pipe(dst, src net.Conn, stall <-chan struct{}) {
+func (p *proxy) pipe(dst, src net.Conn, stall, freeze <-chan struct{}) {
 	buf := make([]byte, 32<<10)
 	for {
+		select {
+		case <-freeze:
+			<-p.done // read nothing more until the test ends
+			return
+		default:
+		}
 		n, err := src.Read(buf)
 		if err != nil {
-			dst.Close()
+			select {
+			case <-stall: // a dead link carries no close either: the other side must find out itself
+			default:
+				dst.Close()
+			}
 			return
 		}
 		select {
@@ -84,6 +96,14 @@ func (p *proxy) cut() {
 		c.Close()
 	}
 	p.conns = nil
+}
+
+// freezeAll stops reading from the connections open now: writes to them block once buffers are full.
+func (p *proxy) freezeAll() {
+	p.mu.Lock()
+	close(p.freeze)
+	p.freeze = make(chan struct{})
+	p.mu.Unlock()
 }
 
 // stallAll makes the connections open now go silent.
@@ -125,6 +145,37 @@ func TestKeepAliveNoticesAStall(t *testing.T) {
 			if s.Err() == nil || !strings.Contains(strings.ToLower(s.Err().Error()), "ping") {
 				t.Errorf("err = %v, want one that says the ping went unanswered", s.Err())
 			}
+		})
+	}
+}
+
+// A link that stops taking bytes while a publisher writes is given up on too: the write is bounded, so
+// the publish fails instead of blocking for ever (the keep-alive ping waits behind it).
+func TestBlockedWriteEnds(t *testing.T) {
+	b := brokertest.Start(t)
+	for _, v := range []byte{session.V311, session.V5} {
+		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
+			p := startProxy(t, b.AddrOf(transport.TCP))
+			const keepAlive = 2 * time.Second
+			s, err := session.Connect(context.Background(), session.Options{
+				Version: v, Dial: dialer(p.port()), ClientID: "frozen-" + strconv.Itoa(int(v)), CleanSession: true,
+				KeepAlive: keepAlive,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Disconnect(context.Background(), nil)
+			p.freezeAll()
+			m := &message.Message{Topic: "frozen", Payload: make([]byte, 1000)}
+			start := time.Now()
+			var perr error
+			for perr == nil && time.Since(start) < 30*time.Second {
+				perr = s.Publish(context.Background(), m)
+			}
+			if perr == nil {
+				t.Fatalf("publishing to a link that takes nothing still succeeds after %v", time.Since(start))
+			}
+			t.Logf("publish failed after %v: %v", time.Since(start).Round(10*time.Millisecond), perr)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/eclipse/paho.golang/packets"
 
@@ -38,6 +39,9 @@ type outbound struct {
 
 	window    *window
 	maxPacket uint32
+	// writeTimeout bounds a write the peer does not take (one and a half keep-alives): a stalled link
+	// must end the connection even while a write is blocked, since the ping needs the same lock.
+	writeTimeout time.Duration
 
 	idMu   sync.Mutex
 	state  [65536]byte // per packet id: 0 free, else what it waits for
@@ -143,6 +147,10 @@ func (o *outbound) write(p ...[]byte) (int, error) {
 	if o.werr != nil {
 		return 0, o.werr
 	}
+	if o.writeTimeout > 0 {
+		_ = o.conn.SetWriteDeadline(time.Now().Add(o.writeTimeout))
+		defer o.conn.SetWriteDeadline(time.Time{})
+	}
 	var n int64
 	if len(p) == 1 {
 		w, err := o.conn.Write(p[0])
@@ -170,8 +178,10 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	var id uint16
 	if m.QoS > 0 {
 		if !o.window.tryAcquire() {
-			// The acknowledgements that would make room may be for messages still in the buffer.
-			if err := o.flush(); err != nil {
+			// The acknowledgements that would make room may be for messages still in the buffer. When the
+			// write fails and the session reconnects, what was buffered goes again with resend, and this
+			// message waits for room like any other: it must not be dropped for an error about others.
+			if err := o.flush(); err != nil && !o.keep {
 				return err
 			}
 			if err := o.window.acquire(ctx, done); err != nil {

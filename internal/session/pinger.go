@@ -19,6 +19,10 @@ var errNoPingResp = errors.New("no answer to a keep-alive ping: the connection s
 // has not come a quarter of a keep-alive later, so a stall is noticed within one and a half keep-alives.
 // paho's default waits a whole second keep-alive.
 type pinger struct {
+	// failed is told why, before Run returns: paho reports the reader's "use of closed network
+	// connection" too, and the user should read the cause.
+	failed func(error)
+
 	mu                 sync.Mutex
 	lastSent, lastRecv time.Time
 	pingSent           time.Time // zero when no PINGREQ is outstanding
@@ -45,6 +49,9 @@ func (p *pinger) Run(ctx context.Context, conn net.Conn, keepAlive uint16) error
 			p.mu.Unlock()
 			if outstanding {
 				if now.Sub(sent) >= k/4 {
+					if p.failed != nil {
+						p.failed(errNoPingResp)
+					}
 					return errNoPingResp
 				}
 				continue

@@ -13,6 +13,7 @@ import (
 func Connect(ctx context.Context, opts Options) (Session, error) {
 	out := newOutbound(nil, opts.Version == V5)
 	out.keep = opts.Reconnect != nil
+	out.writeTimeout = opts.KeepAlive * 3 / 2
 	s, err := connectOnce(ctx, opts, out)
 	if err != nil || opts.Reconnect == nil {
 		return s, err

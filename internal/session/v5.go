@@ -36,7 +36,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 		Conn:          pc,
 		Session:       state.NewInMemory(),
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
-		PingHandler:   &pinger{},
+		PingHandler:   &pinger{failed: func(err error) { s.life.lost(err) }},
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 			func(pr paho.PublishReceived) (bool, error) {
 				return true, nil // inbound has delivered it; paho acknowledges it
