@@ -170,8 +170,11 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	var id uint16
 	if m.QoS > 0 {
 		if !o.window.tryAcquire() {
-			// The acknowledgements that would make room may be for messages still in the buffer.
-			if err := o.flush(); err != nil {
+			// The acknowledgements that would make room may be for messages still in the buffer. When the
+			// connection has dropped under a reconnecting session, what the flush could not write is
+			// kept and goes again on the next connection, whose acknowledgements make room: this
+			// message waits for them like any other rather than being dropped uncounted.
+			if err := o.flush(); err != nil && !o.keep {
 				return err
 			}
 			if err := o.window.acquire(ctx, done); err != nil {
