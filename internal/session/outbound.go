@@ -179,8 +179,9 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	if m.QoS > 0 {
 		if !o.window.tryAcquire() {
 			// The acknowledgements that would make room may be for messages still in the buffer. When the
-			// write fails and the session reconnects, what was buffered goes again with resend, and this
-			// message waits for room like any other: it must not be dropped for an error about others.
+			// connection has dropped under a reconnecting session, what the flush could not write is
+			// kept and goes again on the next connection, whose acknowledgements make room: this
+			// message waits for them like any other rather than being dropped uncounted.
 			if err := o.flush(); err != nil && !o.keep {
 				return err
 			}

@@ -216,3 +216,55 @@ func BenchmarkOutboundQoS1(b *testing.B) {
 		}
 	}
 }
+
+// deadConn is a connection that has dropped: every write fails, and each attempt is told.
+type deadConn struct {
+	net.Conn
+	wrote chan struct{}
+}
+
+func (c deadConn) Write([]byte) (int, error) {
+	c.wrote <- struct{}{}
+	return 0, net.ErrClosed
+}
+
+// A reconnecting session's publish that finds the window full while the connection is down waits for
+// room and goes out on the next connection; the flush that failed on the way is no reason to drop it.
+func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
+	dead := deadConn{wrote: make(chan struct{}, 1)}
+	o := newOutbound(dead, false)
+	o.keep = true
+	o.start(1, 0)
+	ctx := context.Background()
+	if err := o.publish(ctx, &message.Message{Topic: "t", Payload: []byte("a"), QoS: 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- o.publish(ctx, &message.Message{Topic: "t", Payload: []byte("b"), QoS: 1}, nil) }()
+	<-dead.wrote // the second publish flushed the first into the dead connection
+
+	next := &writeConn{}
+	o.attach(next)
+	if err := o.resend(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.ack(wire.TypePuback, []byte{0, 1}); err != nil { // the resent first message makes room
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("second publish: %v, want it to wait for room rather than fail", err)
+	}
+	if err := o.flush(); err != nil {
+		t.Fatal(err)
+	}
+	var payloads []string
+	for _, p := range splitPackets(t, next.all()) {
+		payloads = append(payloads, string(p[len(p)-1:]))
+	}
+	if len(payloads) != 2 || payloads[0] != "a" || payloads[1] != "b" {
+		t.Errorf("the new connection got payloads %q, want the first again and then the second", payloads)
+	}
+	if r, _ := o.window.outstanding(); r.Sent != 2 {
+		t.Errorf("the window counts %d sent, want 2: a publish it does not count cannot be reported unacknowledged", r.Sent)
+	}
+}
