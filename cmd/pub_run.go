@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		defer cancel()
 	}
 	p := &publisher{
-		s: s, o: o, errOut: streams.ErrOut, streams: streams, rnd: o.rnd, tmpl: o.tmpl,
+		s: s, o: o, errOut: streams.ErrOut, streams: streams, rnd: o.rnd, tmpl: o.tmpl, lineSep: []byte(o.LineTopic),
 		m: message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
 	}
 	p.pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, p.rnd)
@@ -73,6 +74,7 @@ type publisher struct {
 	tmpl    *templates // nil without --template
 	m       message.Message
 	n       uint64 // the number of the message being sent, from 1
+	lineSep []byte // --line-topic's separator
 	sent    int    // handed to the session
 	// skipped counts --line-topic lines without a usable topic; skipWhy says why for the last one.
 	skipped int
@@ -151,7 +153,7 @@ func (p *publisher) lines(ctx context.Context, r io.Reader) error {
 // lineTopic splits a --line-topic line into p.m's topic and payload; a line without a usable topic is
 // reported and skipped, and counted so that the run cannot end as if it had been sent.
 func (p *publisher) lineTopic(n int, line []byte) bool {
-	t, payload, found := cutBytes(line, p.o.LineTopic)
+	t, payload, found := bytes.Cut(line, p.lineSep)
 	why := ""
 	switch {
 	case !found:
@@ -170,15 +172,6 @@ func (p *publisher) lineTopic(n int, line []byte) bool {
 	}
 	p.m.Payload = payload
 	return true
-}
-
-func cutBytes(b []byte, sep string) (before, after []byte, found bool) {
-	for i := 0; i+len(sep) <= len(b); i++ {
-		if string(b[i:i+len(sep)]) == sep {
-			return b[:i], b[i+len(sep):], true
-		}
-	}
-	return b, nil, false
 }
 
 // readLines sends each line of r, copied, until r ends or quit is closed; then the read error (nil at
