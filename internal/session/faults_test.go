@@ -118,6 +118,18 @@ func dialer(port int) transport.Dialer {
 	return transport.Dialer{Scheme: transport.TCP, Host: "127.0.0.1", Port: port}
 }
 
+// connectThrough connects with o through p, and disconnects when the test ends.
+func connectThrough(t *testing.T, p *proxy, o session.Options) session.Session {
+	t.Helper()
+	o.Dial = dialer(p.port())
+	s, err := session.Connect(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Disconnect(context.Background(), nil) })
+	return s
+}
+
 // A stalled link is given up on within one and a half keep-alives, on both protocol versions.
 func TestKeepAliveNoticesAStall(t *testing.T) {
 	b := brokertest.Start(t)
@@ -125,14 +137,9 @@ func TestKeepAliveNoticesAStall(t *testing.T) {
 		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
 			p := startProxy(t, b.AddrOf(transport.TCP))
 			const keepAlive = 2 * time.Second
-			s, err := session.Connect(context.Background(), session.Options{
-				Version: v, Dial: dialer(p.port()), ClientID: "stall-" + strconv.Itoa(int(v)), CleanSession: true,
-				KeepAlive: keepAlive,
+			s := connectThrough(t, p, session.Options{
+				Version: v, ClientID: "stall-" + strconv.Itoa(int(v)), CleanSession: true, KeepAlive: keepAlive,
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Disconnect(context.Background(), nil)
 			p.stallAll()
 			start := time.Now()
 			// The bound is the protocol's promise plus scheduling slack; the figure is in the log.
@@ -157,14 +164,9 @@ func TestBlockedWriteEnds(t *testing.T) {
 		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
 			p := startProxy(t, b.AddrOf(transport.TCP))
 			const keepAlive = 2 * time.Second
-			s, err := session.Connect(context.Background(), session.Options{
-				Version: v, Dial: dialer(p.port()), ClientID: "frozen-" + strconv.Itoa(int(v)), CleanSession: true,
-				KeepAlive: keepAlive,
+			s := connectThrough(t, p, session.Options{
+				Version: v, ClientID: "frozen-" + strconv.Itoa(int(v)), CleanSession: true, KeepAlive: keepAlive,
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Disconnect(context.Background(), nil)
 			p.freezeAll()
 			m := &message.Message{Topic: "frozen", Payload: make([]byte, 1000)}
 			start := time.Now()
@@ -190,16 +192,12 @@ func TestReconnectAfterACut(t *testing.T) {
 			got := make(chan string, 16)
 			notes := make(chan string, 16)
 			topic := "cut/" + strconv.Itoa(int(v))
-			s, err := session.Connect(context.Background(), session.Options{
-				Version: v, Dial: dialer(p.port()), ClientID: "cut-" + strconv.Itoa(int(v)), CleanSession: true,
+			s := connectThrough(t, p, session.Options{
+				Version: v, ClientID: "cut-" + strconv.Itoa(int(v)), CleanSession: true,
 				KeepAlive: 30 * time.Second,
 				OnMessage: func(m *message.Message) { got <- string(m.Payload) },
 				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(l string) { notes <- l }},
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Disconnect(context.Background(), nil)
 			if _, err := s.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -260,14 +258,10 @@ func TestReconnectResendsUnacknowledged(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := startProxy(t, b.AddrOf(transport.TCP))
-			pub, err := session.Connect(context.Background(), session.Options{
-				Version: v, Dial: dialer(p.port()), ClientID: "resend-pub-" + strconv.Itoa(int(v)), CleanSession: true,
+			pub := connectThrough(t, p, session.Options{
+				Version: v, ClientID: "resend-pub-" + strconv.Itoa(int(v)), CleanSession: true,
 				MaxInflight: 100, Reconnect: &session.Reconnect{MaxDelay: time.Second},
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pub.Disconnect(context.Background(), nil)
 			for i := range n {
 				if i == n/2 {
 					p.cut() // mid-stream, with messages in flight
