@@ -1,6 +1,6 @@
 module mqtt
 
-go 1.26.8
+go 1.26.10
 
 require (
 	github.com/BurntSushi/toml v1.5.0

@@ -11,6 +11,7 @@
 # FUZZTIME is anything -fuzztime takes (20s, 1m, 50000x); FUZZPARALLEL caps the fuzzing processes
 # (default: one per CPU).
 set -euo pipefail
+export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-60s}
 only=${1:-.}

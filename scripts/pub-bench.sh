@@ -9,6 +9,7 @@
 # 3. QoS 1, 100,000 and 1,000,000 lines: how many a subscriber received, and the exit code.
 # 4. One message (-m), QoS 0 and QoS 1, as a cron job runs it: wall time and peak memory.
 set -euo pipefail
+export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
 runs=${RUNS:-5}
 dir=$(mktemp -d)
 trap 'kill $broker 2>/dev/null || true; rm -rf "$dir"' EXIT

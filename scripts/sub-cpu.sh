@@ -5,6 +5,7 @@
 #
 #   scripts/sub-cpu.sh [N]        (default 1000000; MQTT=path/to/mqtt, else built from this checkout)
 set -euo pipefail
+export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
 n=${1:-1000000}
 dir=$(mktemp -d)
 trap 'kill $broker 2>/dev/null || true; rm -rf "$dir"' EXIT
