@@ -27,8 +27,8 @@ __mqtt_spec() {
         ;;
     'mqtt broker')
         subs=''
-        flags='--listen --cert --key --password-file --allow-anonymous --store --verbose -v --help'
-        valued='listen cert key password-file store'
+        flags='--config-file -c --listen --cert --key --cafile --require-certificate --use-identity-as-username --password-file --allow-anonymous --acl-file --store --max-packet-size --max-connections --max-inflight --max-queued-messages --ws-allow-origin --verbose -v --help'
+        valued='config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-inflight max-queued-messages ws-allow-origin'
         ;;
     'mqtt profile')
         subs='list show add remove help'
@@ -133,7 +133,7 @@ __mqtt_values() {
         ;;
     'mqtt broker')
         case $2 in
-        'cert' | 'key') paths=files ;;
+        'cert' | 'key' | 'cafile') paths=files ;;
         esac
         ;;
     'mqtt completion')
