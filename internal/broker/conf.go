@@ -28,11 +28,11 @@ type FileConfig struct {
 // FileListener is one "listener PORT [ADDRESS]" and the options that follow it. Port 0 with an
 // address that is a path is a unix socket, as in mosquitto 2.0.
 type FileListener struct {
-	Port                     int
-	Address                  string
+	Port                      int
+	Address                   string
 	CAFile, CertFile, KeyFile string
-	RequireCertificate       bool
-	UseIdentityAsUsername    bool
+	RequireCertificate        bool
+	UseIdentityAsUsername     bool
 }
 
 // LoadFileConfig reads a mosquitto.conf.

@@ -250,4 +250,3 @@ func validStoredMessage(m storage.Message, retained bool) bool {
 }
 
 var _ mqtt.Hook = (*sessionStore)(nil)
-
