@@ -98,6 +98,9 @@ func (h *eventLog) notRetained(cl *mqtt.Client, topic string) {
 // OnDisconnect tells why the client went. The cause mochi recorded comes first: when the broker ends
 // a connection (shutting down, a session taken over), err is only what reading it then returned.
 func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	if cl.Net.Conn == nil {
+		return // a session read back from the store at start, never connected here
+	}
 	if cause := cl.StopCause(); cause != nil {
 		err = cause
 	}

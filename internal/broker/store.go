@@ -1,10 +1,14 @@
 package broker
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +61,30 @@ func openSessionStore(dir string, server *mqtt.Server) (*sessionStore, error) {
 }
 
 func (s *sessionStore) ID() string { return "session-store" }
+
+// SetOpts gives the bolt hook a log that leaves out its error for a key it looked for and did
+// not find: the $SYS counters of a store used for the first time.
+func (s *sessionStore) SetOpts(l *slog.Logger, o *mqtt.HookOptions) {
+	s.Hook.SetOpts(slog.New(keyFoundOnly{l.Handler()}), o)
+}
+
+type keyFoundOnly struct{ slog.Handler }
+
+func (h keyFoundOnly) Handle(ctx context.Context, r slog.Record) error {
+	notFound := false
+	r.Attrs(func(a slog.Attr) bool {
+		notFound = a.Key == "error" && a.Value.String() == bolt.ErrKeyNotFound.Error()
+		return !notFound
+	})
+	if notFound {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h keyFoundOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return keyFoundOnly{h.Handler.WithAttrs(attrs)}
+}
 
 func (s *sessionStore) Provides(b byte) bool {
 	return b == mqtt.OnPublish || s.Hook.Provides(b)
@@ -143,8 +171,11 @@ func (s *sessionStore) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // OnQosPublish writes a message in flight to a persistent client, or the PUBREC of a QoS 2
 // publish from one (so that a resent PUBLISH is not delivered twice after a restart). The PUBACK
 // of a QoS 1 publish is done with as soon as it is sent: mochi would write it and delete it.
+//
+// A message resent (DUP) is already written: mochi reports each resend, and writing 10,000
+// queued messages again, one sync each, would hold up a session resuming.
 func (s *sessionStore) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, resends int) {
-	if isPersistent(cl) && pk.FixedHeader.Type != packets.Puback {
+	if isPersistent(cl) && pk.FixedHeader.Type != packets.Puback && !pk.FixedHeader.Dup {
 		s.Hook.OnQosPublish(cl, pk, sent, resends)
 	}
 }
@@ -212,6 +243,13 @@ func (s *sessionStore) StoredInflightMessages() ([]storage.Message, error) {
 	}
 	var keep []storage.Message
 	for _, m := range all {
+		// The bolt hook does not write the packet identifier; its key ends with it.
+		_, id, _ := strings.Cut(strings.TrimPrefix(m.ID, storage.InflightKey+"_"+m.Client), ":")
+		n, err := strconv.ParseUint(id, 10, 16)
+		if err != nil || n == 0 {
+			continue
+		}
+		m.PacketID = uint16(n)
 		if s.persistent[m.Client] && validStoredMessage(m, false) {
 			keep = append(keep, m)
 		}
