@@ -39,6 +39,16 @@ func dialRaw(t testing.TB, addr string, o connectOpts) (*rawClient, byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c, code, err := connectRaw(t, conn, o)
+	if err != nil {
+		t.Fatalf("waiting for CONNACK: %v", err)
+	}
+	return c, code
+}
+
+// connectRaw sends CONNECT on conn; err is what ended the connection before a CONNACK came.
+func connectRaw(t testing.TB, conn net.Conn, o connectOpts) (*rawClient, byte, error) {
+	t.Helper()
 	conn.SetDeadline(time.Now().Add(20 * time.Second)) // a broker that never answers fails the test
 	c := &rawClient{t: t, conn: conn, r: bufio.NewReader(conn), version: o.version}
 	t.Cleanup(func() { conn.Close() })
@@ -60,9 +70,22 @@ func dialRaw(t testing.TB, addr string, o connectOpts) (*rawClient, byte) {
 		pk.Connect.WillFlag, pk.Connect.WillTopic, pk.Connect.WillPayload = true, w.TopicName, w.Payload
 		pk.Connect.WillQos, pk.Connect.WillRetain = w.FixedHeader.Qos, w.FixedHeader.Retain
 	}
-	c.send(pk)
-	ack := c.await(packets.Connack)
-	return c, ack.ReasonCode
+	if _, err := conn.Write(encode(t, pk)); err != nil {
+		return nil, 0, err
+	}
+	ack, err := c.read()
+	if err == nil && ack.FixedHeader.Type != packets.Connack {
+		t.Fatalf("got %s before CONNACK", packets.PacketNames[ack.FixedHeader.Type])
+	}
+	return c, ack.ReasonCode, err
+}
+
+func encode(t testing.TB, pk packets.Packet) []byte {
+	var buf bytes.Buffer
+	if err := pk.ConnectEncode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func (c *rawClient) send(pk packets.Packet) {

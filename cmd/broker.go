@@ -138,10 +138,11 @@ func parseBroker(c *cli.Context) (*brokerOptions, error) {
 		}
 	}
 	cfg := &o.Config
-	if err := fileListeners(cfg, file); err != nil {
+	// --listen first: a script that gives one listener URL finds it on the first line printed.
+	if err := flagListeners(cfg, c, len(file.Listeners) == 0); err != nil {
 		return nil, err
 	}
-	if err := flagListeners(cfg, c, len(file.Listeners) == 0); err != nil {
+	if err := fileListeners(cfg, file); err != nil {
 		return nil, err
 	}
 	if err := brokerAccess(o, c, file); err != nil {

@@ -86,7 +86,7 @@ func (c *FileConfig) set(key, value string) error {
 		if l.Port, err = strconv.Atoi(port); err != nil || l.Port < 0 || l.Port > 65535 {
 			return fmt.Errorf("listener: invalid port %q", port)
 		}
-		if l.Port == 0 && !strings.HasPrefix(l.Address, "/") {
+		if l.Port == 0 && l.Address == "" {
 			return fmt.Errorf("listener 0 takes the path of a unix socket")
 		}
 		c.Listeners = append(c.Listeners, l)

@@ -1,12 +1,14 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,6 +255,16 @@ func (s *sessionStore) StoredInflightMessages() ([]storage.Message, error) {
 		if s.persistent[m.Client] && validStoredMessage(m, false) {
 			keep = append(keep, m)
 		}
+	}
+	// mochi resends a session's messages sorted by creation time, in seconds, truncated to 16
+	// bits, in no set order within a second. Read back, they are put in the order they were
+	// queued (time, then packet identifier), and numbered so, at the cost of the creation time,
+	// which this broker uses for nothing else (no maximum message expiry).
+	slices.SortStableFunc(keep, func(a, b storage.Message) int {
+		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.PacketID, b.PacketID))
+	})
+	for i := range keep {
+		keep[i].Created = int64(i + 1)
 	}
 	return keep, nil
 }
