@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -25,6 +26,8 @@ type access struct {
 	acl *ACL
 	// denied is told of each publish or will the ACL drops; nil is silent.
 	denied func(cl *mqtt.Client, what, topic string)
+	// failDelay holds a refused login's CONNACK back.
+	failDelay time.Duration
 }
 
 func (h *access) ID() string { return "access" }
@@ -37,6 +40,14 @@ func (h *access) Provides(b byte) bool {
 }
 
 func (h *access) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
+	ok := h.authenticate(cl, pk)
+	if !ok && h.failDelay > 0 {
+		time.Sleep(h.failDelay)
+	}
+	return ok
+}
+
+func (h *access) authenticate(cl *mqtt.Client, pk packets.Packet) bool {
 	if h.identity[cl.Net.Listener] {
 		cn, ok := peerCommonName(cl)
 		if !ok {

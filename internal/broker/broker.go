@@ -143,7 +143,8 @@ func newEventLog(cfg Config) *eventLog {
 // should: packet identifiers, who is let in and what they may do, the limits, the stores, and
 // last the event log, which then sees what the others decided.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
-	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL}
+	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
+		failDelay: lim.FailedLoginDelay}
 	for i, lc := range cfg.Listeners {
 		acc.identity[listenerID(lc, i)] = lc.IdentityAsUsername
 	}

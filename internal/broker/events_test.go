@@ -25,6 +25,7 @@ func TestEvents(t *testing.T) {
 	b, err := broker.Start(broker.Config{
 		Listeners: []broker.Listener{{Scheme: transport.TCP, Addr: "127.0.0.1:0"}},
 		Users:     users, Events: &log, Now: func() time.Time { return clock },
+		Limits: broker.Limits{FailedLoginDelay: -1},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,9 @@ type Limits struct {
 	// delivered but not retained.
 	MaxRetained      int
 	MaxRetainedBytes int64
+	// FailedLoginDelay is how long a refused login waits for its CONNACK, so that guessing
+	// passwords is slow; 1 s by default, negative none.
+	FailedLoginDelay time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -54,6 +57,9 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxRetained, 100000)
 	if l.MaxRetainedBytes == 0 {
 		l.MaxRetainedBytes = 256 << 20
+	}
+	if l.FailedLoginDelay == 0 {
+		l.FailedLoginDelay = time.Second
 	}
 	return l
 }
