@@ -111,10 +111,7 @@ func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
 	dst = append(dst, 'q', '0'+m.QoS)
 	dst = p.off(dst)
 	if m.Retain {
-		dst = append(dst, ' ')
-		dst = p.on(dst, prettyBoldSGR)
-		dst = append(dst, "retained"...)
-		dst = p.off(dst)
+		dst = p.appendRetained(dst)
 	}
 	if p.verbose && m.Dup {
 		dst = append(dst, " dup"...)
@@ -127,6 +124,14 @@ func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
 		dst = p.appendProps(dst, m.Props)
 	}
 	return append(dst, '\n')
+}
+
+// appendRetained marks a retained message in a header, in bold.
+func (p *Pretty) appendRetained(dst []byte) []byte {
+	dst = append(dst, ' ')
+	dst = p.on(dst, prettyBoldSGR)
+	dst = append(dst, "retained"...)
+	return p.off(dst)
 }
 
 // appendTime starts a header with the time of t: with Timestamp the whole RFC 3339 stamp, else the clock,

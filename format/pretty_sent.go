@@ -35,10 +35,7 @@ func (p *Pretty) AppendSent(dst []byte, m *message.Message, at time.Time) []byte
 	used += 2 + len(dst) - qos + 2
 	dst = p.off(dst)
 	if m.Retain {
-		dst = append(dst, ' ')
-		dst = p.on(dst, prettyBoldSGR)
-		dst = append(dst, "retained"...)
-		dst = p.off(dst)
+		dst = p.appendRetained(dst)
 		used += len(" retained")
 	}
 	dst = append(dst, "  "...)
