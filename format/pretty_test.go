@@ -277,6 +277,10 @@ func FuzzPrettyValidJSON(f *testing.F) {
 		if out := prettyString(t, PrettyOptions{}, &message.Message{Topic: "t", Payload: b}); strings.ContainsRune(out, 0x1b) {
 			t.Fatalf("escape in %q", out)
 		}
+		sent := NewPretty(PrettyOptions{Width: 40}).AppendSent(nil, &message.Message{Topic: string(b), Payload: b}, prettyTime)
+		if bytes.ContainsRune(sent, 0x1b) || bytes.Count(sent, []byte("\n")) != 2 {
+			t.Fatalf("pub -v line for %q: %q", b, sent)
+		}
 	})
 }
 
