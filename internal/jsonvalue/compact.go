@@ -1,0 +1,47 @@
+package jsonvalue
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// AppendCompact appends the JSON text src without its insignificant white space, and with invalid UTF-8
+// inside strings replaced by \ufffd, so that what is written is valid JSON whatever the payload held. It
+// fails, appending nothing, when src is not JSON. Text that is already compact and valid is copied as is.
+func AppendCompact(dst, src []byte) ([]byte, error) {
+	if !json.Valid(src) {
+		var p Parser
+		_, err := p.Parse(src) // for the offset and a reason
+		if err == nil {
+			err = &SyntaxError{Msg: "invalid JSON"}
+		}
+		return dst, err
+	}
+	inString := false
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case inString && c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, src[i:i+n]...)
+			}
+			i += n
+			continue
+		case inString && c == '\\':
+			dst = append(dst, c, src[i+1])
+			i += 2
+			continue
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			i++
+			continue
+		}
+		dst = append(dst, c)
+		i++
+	}
+	return dst, nil
+}
