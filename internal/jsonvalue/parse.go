@@ -404,6 +404,8 @@ func (p *Parser) number() (any, error) {
 					return int64(u), nil
 				}
 				return int(u), nil
+			case neg && u == 0:
+				return math.Copysign(0, -1), nil // -0 is a float: an int has no negative zero
 			case neg && u <= 1<<63:
 				if p.ordered {
 					return -int64(u), nil
