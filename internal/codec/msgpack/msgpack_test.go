@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"mqtt/internal/codec/internal/pycheck"
 	"mqtt/internal/jsonvalue"
+	"mqtt/internal/pycheck"
 )
 
 func decodeJSON(t testing.TB, data []byte) string {

@@ -207,6 +207,9 @@ func findMessage(f linker.File, name string) (protoreflect.MessageDescriptor, er
 	return nil, &TypeError{Type: name, Known: known}
 }
 
+// Descriptor is the message type, for tests and tools that need its descriptor.
+func (s *Schema) Descriptor() protoreflect.MessageDescriptor { return s.desc }
+
 // Name is the message type's full name.
 func (s *Schema) Name() string { return string(s.desc.FullName()) }
 

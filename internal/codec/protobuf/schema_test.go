@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"mqtt/internal/codec/internal/pycheck"
 	"mqtt/internal/jsonvalue"
+	"mqtt/internal/pycheck"
 )
 
 const readingJSON = `{"id":"sensor-1","temp":21.5,"humidity":40.1,"count":"9007199254740993","ok":true,"raw":"AAH/","samples":[1,-2,3],"unit":"CELSIUS","at":"2026-12-01T10:00:00Z","labels":{"room":"kitchen"},"where":{"lat":51.5,"lon":-0.12}}`
