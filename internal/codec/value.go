@@ -1,0 +1,101 @@
+package codec
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+
+	"mqtt/internal/jsonvalue"
+)
+
+// Kind is what a decoded value is, so that the terminal view can show it as it shows payloads today.
+type Kind uint8
+
+const (
+	// KindJSON is structured data: JSON itself, or any format decoded to JSON.
+	KindJSON Kind = iota
+	// KindText is text; the JSON value is a string.
+	KindText
+	// KindBinary is bytes shown as a hex dump; the JSON value is a string of lowercase hex.
+	KindBinary
+)
+
+// Value is one decoded payload. It belongs to the Decoder that made it and is valid until its next Decode.
+type Value struct {
+	kind Kind
+	src  source
+	data []byte // the JSON text (srcRaw, srcCompact) or the payload (srcText, srcHex, srcBase64)
+	tree any    // srcTree
+
+	jq     any
+	jqErr  error
+	jqDone bool
+	note   error
+	parser *jsonvalue.Parser
+}
+
+// Kind is what the value is.
+func (v *Value) Kind() Kind { return v.kind }
+
+// Note is a remark about a payload that did decode, for the caller to count or show (today only
+// *sparkplug.UnresolvedAliasesError); nil when there is none.
+func (v *Value) Note() error { return v.note }
+
+// AppendJSON appends the value as compact JSON.
+func (v *Value) AppendJSON(dst []byte) []byte {
+	switch v.src {
+	case srcRaw:
+		out, err := jsonvalue.AppendCompact(dst, v.data)
+		if err != nil { // Decode checked it; never
+			return append(dst, "null"...)
+		}
+		return out
+	case srcCompact:
+		return append(dst, v.data...)
+	case srcTree:
+		return jsonvalue.Append(dst, v.tree)
+	case srcText:
+		return jsonvalue.AppendString(dst, v.data)
+	case srcHex:
+		dst = append(dst, '"')
+		dst = hex.AppendEncode(dst, v.data)
+		return append(dst, '"')
+	}
+	return jsonvalue.AppendBase64(dst, v.data)
+}
+
+// JQ is the value as gojq input (map[string]any, []any, string, int, float64, *big.Int, bool, nil), made
+// once per Decode, without a JSON round trip for formats that decode to a tree.
+func (v *Value) JQ() (any, error) {
+	if v.jqDone {
+		return v.jq, v.jqErr
+	}
+	v.jqDone = true
+	switch v.src {
+	case srcRaw, srcCompact:
+		v.jq, v.jqErr = v.parser.Parse(v.data)
+	case srcTree:
+		v.jq, v.jqErr = jsonvalue.ToJQ(v.tree)
+	case srcText:
+		v.jq = string(v.data)
+	case srcHex:
+		v.jq = hex.EncodeToString(v.data)
+	default:
+		v.jq = base64.StdEncoding.EncodeToString(v.data)
+	}
+	return v.jq, v.jqErr
+}
+
+type source uint8
+
+const (
+	srcRaw     source = iota // a JSON payload, valid, perhaps not compact
+	srcCompact               // compact JSON a format wrote
+	srcTree                  // a jsonvalue tree
+	srcText                  // UTF-8 text
+	srcHex                   // bytes shown as hex
+	srcBase64                // bytes shown as base64
+)
+
+func (v *Value) reset(p *jsonvalue.Parser) {
+	*v = Value{parser: p}
+}
