@@ -67,9 +67,7 @@ func BenchmarkDecodeJQ(b *testing.B) {
 	for _, f := range benchFormats {
 		b.Run(f.name, func(b *testing.B) {
 			payload := benchPayload(b, f.opts, f.in)
-			o := f.opts
-			o.Filter = true
-			dec, err := NewDecoder(o)
+			dec, err := NewDecoder(f.opts)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -72,9 +72,6 @@ type Options struct {
 	AvroSchema string
 	// ReadFile reads the .avsc; nil means os.ReadFile. (Proto.Open does the same for .proto files.)
 	ReadFile func(path string) ([]byte, error)
-	// Filter says that every value will be asked for JQ: a JSON payload is then parsed once, straight to
-	// gojq input, instead of validated and parsed again.
-	Filter bool
 }
 
 // FormatError is a format name that is not one of Formats (or EncodeFormats), or options that do not fit it.

@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -18,7 +17,6 @@ import (
 // Decoder serves one stream of messages, in order, from one goroutine.
 type Decoder struct {
 	format string
-	filter bool
 	value  Value
 	parser jsonvalue.Parser
 	buf    []byte // the compact JSON of formats that write text
@@ -32,7 +30,7 @@ type Decoder struct {
 
 // NewDecoder returns the decoder o asks for, having read and compiled every file it needs.
 func NewDecoder(o Options) (*Decoder, error) {
-	d := &Decoder{format: o.format(), filter: o.Filter}
+	d := &Decoder{format: o.format()}
 	switch d.format {
 	case Auto:
 		d.sparkplug = sparkplug.NewDecoder()
@@ -153,12 +151,7 @@ var errNotJSON = errors.New("invalid JSON")
 
 func (d *Decoder) json(v *Value, payload []byte) error {
 	v.kind, v.src, v.data = KindJSON, srcRaw, payload
-	if d.filter {
-		v.jq, v.jqErr = d.parser.Parse(payload)
-		v.jqDone = true
-		return v.jqErr
-	}
-	if !json.Valid(payload) {
+	if !jsonvalue.Valid(payload) {
 		_, err := d.parser.Parse(payload) // for where and why
 		if err == nil {
 			err = errNotJSON

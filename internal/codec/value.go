@@ -96,6 +96,55 @@ const (
 	srcBase64                // bytes shown as base64
 )
 
+// Lookup is the value at path (object keys) as gojq input, without making the whole payload gojq input
+// when it can: a JSON payload is scanned for the one value, a tree walked to it. ok is false where jq would
+// raise an error (the path meets an array or a string, say) or the payload is not structured: ask JQ then.
+func (v *Value) Lookup(path []string) (any, bool) {
+	if v.jqDone {
+		return walk(v.jq, path)
+	}
+	switch v.src {
+	case srcRaw, srcCompact:
+		return v.parser.Lookup(v.data, path)
+	case srcTree:
+		t := v.tree
+		for _, k := range path {
+			switch o := t.(type) {
+			case nil:
+				return nil, true
+			case jsonvalue.Object:
+				var found any
+				for _, m := range o {
+					if m.Key == k {
+						found = m.Value // the last of repeated keys, as ToJQ keeps it
+					}
+				}
+				t = found
+			default:
+				return nil, false
+			}
+		}
+		x, err := jsonvalue.ToJQ(t)
+		return x, err == nil
+	}
+	return nil, false
+}
+
+// walk follows path through gojq values.
+func walk(v any, path []string) (any, bool) {
+	for _, k := range path {
+		switch o := v.(type) {
+		case nil:
+			return nil, true
+		case map[string]any:
+			v = o[k]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
 func (v *Value) reset(p *jsonvalue.Parser) {
 	*v = Value{parser: p}
 }

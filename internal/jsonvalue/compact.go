@@ -1,15 +1,12 @@
 package jsonvalue
 
-import (
-	"encoding/json"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // AppendCompact appends the JSON text src without its insignificant white space, and with invalid UTF-8
 // inside strings replaced by \ufffd, so that what is written is valid JSON whatever the payload held. It
 // fails, appending nothing, when src is not JSON. Text that is already compact and valid is copied as is.
 func AppendCompact(dst, src []byte) ([]byte, error) {
-	if !json.Valid(src) {
+	if !Valid(src) {
 		var p Parser
 		_, err := p.Parse(src) // for the offset and a reason
 		if err == nil {

@@ -203,3 +203,104 @@ func BenchmarkStdlibUnmarshal(b *testing.B) {
 		}
 	}
 }
+
+func TestLookup(t *testing.T) {
+	doc := []byte(` {"a": {"b": [1, 2], "c": null, "d": "x"}, "e": 2.5, "a2": 1, "e": 3} `)
+	for _, tt := range []struct {
+		path []string
+		want any
+		ok   bool
+	}{
+		{[]string{"e"}, 3, true}, // the last duplicate
+		{[]string{"a", "b"}, []any{1, 2}, true},
+		{[]string{"a", "c", "x"}, nil, true},
+		{[]string{"a", "nope"}, nil, true},
+		{[]string{"a", "d", "x"}, nil, false}, // jq: cannot index string
+		{[]string{"a", "b", "x"}, nil, false},
+		{nil, nil, true},
+	} {
+		var p Parser
+		v, ok := p.Lookup(doc, tt.path)
+		if ok != tt.ok || ok && tt.path != nil && !reflect.DeepEqual(v, tt.want) {
+			t.Errorf("%v: %#v %v", tt.path, v, ok)
+		}
+	}
+	var p Parser
+	if _, ok := p.Lookup([]byte(`{"a\u0062":1}`), []string{"ab"}); ok {
+		t.Error("an escaped key took the fast path")
+	}
+}
+
+// FuzzValid: Valid agrees with encoding/json, and Lookup with a full parse.
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{`{"a":{"b":1},"a":{"b":2}}`, `[1,{"x":"\u00e9"}]`, `{"a":null}`, `"\ud800"`, "{\"a\":\"\xff\"}", ` 1e5 `, `{"a":[}`} {
+		f.Add([]byte(s), "a", "b")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, k1, k2 string) {
+		if Valid(data) != json.Valid(data) {
+			t.Fatalf("Valid %v, json.Valid %v", Valid(data), json.Valid(data))
+		}
+		if !Valid(data) {
+			return
+		}
+		var p Parser
+		v, ok := p.Lookup(data, []string{k1, k2})
+		if !ok {
+			return
+		}
+		full, err := p.Parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wok := walk(full, k1, k2)
+		if !wok || !reflect.DeepEqual(normal(v), normal(want)) {
+			t.Fatalf("Lookup %#v, parse %#v (%v)", v, want, wok)
+		}
+	})
+}
+
+func walk(v any, keys ...string) (any, bool) {
+	for _, k := range keys {
+		switch x := v.(type) {
+		case nil:
+			return nil, true
+		case map[string]any:
+			v = x[k]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func BenchmarkValid(b *testing.B) {
+	in := []byte(`{"temp":31.5,"hum":40,"id":"sensor-1","ok":true}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !Valid(in) {
+			b.Fatal()
+		}
+	}
+}
+
+func BenchmarkStdlibValid(b *testing.B) {
+	in := []byte(`{"temp":31.5,"hum":40,"id":"sensor-1","ok":true}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !json.Valid(in) {
+			b.Fatal()
+		}
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	in := []byte(`{"temp":31.5,"hum":40,"id":"sensor-1","ok":true}`)
+	var p Parser
+	path := []string{"temp"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := p.Lookup(in, path); !ok {
+			b.Fatal()
+		}
+	}
+}

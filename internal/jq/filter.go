@@ -1,0 +1,84 @@
+package jq
+
+import (
+	"context"
+
+	"mqtt/internal/codec"
+	"mqtt/internal/message"
+)
+
+// Filter runs one Query over a stream of messages: --filter with Keep, --select with Select. It reuses its
+// input object, so it serves one stream from one goroutine; what Select yields is valid until the next call.
+type Filter struct {
+	q  *Query
+	in *Input
+}
+
+// NewFilter returns a Filter running q.
+func NewFilter(q *Query) *Filter { return &Filter{q: q, in: NewInput()} }
+
+// Keep says whether m is kept: the query yields a truthy value on it. payload is m's decoded payload, or nil
+// when no format was asked for (jq then sees the payload as a string, or its base64 when it is not UTF-8).
+// A filter of the shape .payload.x.y OP constant (or .topic == "...", or a bare path) is answered from the
+// one value it reads, without building the input object or starting gojq.
+func (f *Filter) Keep(ctx context.Context, m *message.Message, payload *codec.Value) (bool, error) {
+	if fq := f.q.fast; fq != nil {
+		if v, ok := f.fastValue(fq.path, m, payload); ok {
+			return fq.test(v), nil
+		}
+	}
+	in, err := f.input(m, payload)
+	if err != nil {
+		return false, err
+	}
+	return f.q.Match(ctx, in)
+}
+
+// Select calls yield with each value the query yields on m (see Keep for payload).
+func (f *Filter) Select(ctx context.Context, m *message.Message, payload *codec.Value, yield func(v any) error) error {
+	in, err := f.input(m, payload)
+	if err != nil {
+		return err
+	}
+	return f.q.Run(ctx, in, yield)
+}
+
+func (f *Filter) input(m *message.Message, payload *codec.Value) (map[string]any, error) {
+	if payload == nil {
+		return f.in.Set(m, RawPayload(m.Payload)), nil
+	}
+	p, err := payload.JQ()
+	if err != nil {
+		return nil, err
+	}
+	return f.in.Set(m, p), nil
+}
+
+// fastValue is the value at path in m's input object, read without building it; ok is false when only the
+// whole object and gojq can say (an error on the way, a member that needs the object built).
+func (f *Filter) fastValue(path []string, m *message.Message, payload *codec.Value) (any, bool) {
+	switch path[0] {
+	case "payload":
+		if payload == nil {
+			if len(path) == 1 {
+				return RawPayload(m.Payload), true
+			}
+			return nil, false // a string indexed: gojq's error
+		}
+		return payload.Lookup(path[1:])
+	case "topic", "qos", "retain":
+		if len(path) > 1 {
+			return nil, false
+		}
+		switch path[0] {
+		case "topic":
+			return f.in.topicValue(m.Topic), true
+		case "qos":
+			return int(m.QoS), true
+		}
+		return m.Retain, true
+	case "properties", "time":
+		return nil, false
+	}
+	return nil, len(path) >= 1 // a member the object does not have is null, and so is all below it
+}
