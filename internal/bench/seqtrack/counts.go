@@ -9,7 +9,7 @@ type Counts struct {
 	Reordered  uint64 `json:"reordered"`
 	Late       uint64 `json:"late,omitempty"`
 	Unexpected uint64 `json:"unexpected,omitempty"` // from a publisher the receiver does not expect
-	Missing    uint64 `json:"-"`                    // below the top and not seen: for the live view only
+	Missing    uint64 `json:"missing,omitempty"`    // below the top and not seen (yet): the loss estimate when the publishers are elsewhere
 }
 
 // Add sums two receivers' counts (two shards' parts of one $share group, say).
