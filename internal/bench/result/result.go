@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"mqtt/internal/bench/latency"
 	"mqtt/internal/bench/schedule"
 	"mqtt/internal/bench/seqtrack"
 )
@@ -224,4 +225,10 @@ func (r *Result) Validate() error {
 		return fmt.Errorf("result has no shard")
 	}
 	return nil
+}
+
+// AddRecorder stores a snapshot of a live recorder as metric (nothing when it recorded nothing).
+func (ro *Role) AddRecorder(metric string, r *latency.Recorder) {
+	h, clamped := r.Snapshot()
+	ro.SetHistogram(metric, Wrap(h), clamped)
 }

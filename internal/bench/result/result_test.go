@@ -21,7 +21,7 @@ func settings() Settings {
 
 // shardRun is the part of one run that shard s of 2 did: publishers s and s+2, subscriber s. Recording
 // into rec (when not nil) as well gives the same samples as one run.
-func shardRun(t *testing.T, s int, all map[string]*latency.Recorder) *Result {
+func shardRun(t testing.TB, s int, all map[string]*latency.Recorder) *Result {
 	t.Helper()
 	rnd := rand.New(rand.NewPCG(uint64(s), 99))
 	pub := Role{Name: Pub}
