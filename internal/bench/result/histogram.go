@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"mqtt/internal/bench/latency"
 )
 
 // Histogram is an HDR histogram that travels in JSON as HdrHistogram's compressed encoding (base64 of the
@@ -32,6 +34,12 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 	d, err := hdr.Decode([]byte(s))
 	if err != nil {
 		return fmt.Errorf("decode histogram: %w", err)
+	}
+	// Another range or precision would merge with values dropped or moved: refuse it here, by name.
+	if d.LowestTrackableValue() != latency.Lowest || d.HighestTrackableValue() != latency.New().HighestTrackableValue() ||
+		d.SignificantFigures() != latency.Digits {
+		return fmt.Errorf("histogram of %d..%d at %d digits: not one this mqtt writes (%d..%d µs at %d)",
+			d.LowestTrackableValue(), d.HighestTrackableValue(), d.SignificantFigures(), latency.Lowest, latency.Highest, latency.Digits)
 	}
 	h.Histogram = d
 	return nil

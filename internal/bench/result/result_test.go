@@ -3,6 +3,8 @@ package result
 import (
 	"bytes"
 	"math/rand/v2"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +231,18 @@ func TestTallyMessageAllocatesNothing(t *testing.T) {
 	var tl Tally
 	if n := testing.AllocsPerRun(1000, func() { tl.Message(100, true) }); n != 0 {
 		t.Fatalf("%v allocations", n)
+	}
+}
+
+func TestReadRefusesAHistogramOfAnotherRange(t *testing.T) {
+	other := hdr.New(1, 1000, 2)
+	_ = other.RecordValue(5)
+	b, err := other.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"version":1,"shards":[{}],"roles":[{"name":"sub","histograms":{"latency":"` + string(b) + `"}}]}`
+	if _, err := Read(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "not one this mqtt writes") {
+		t.Fatalf("a 1..1000 histogram read: %v", err)
 	}
 }
