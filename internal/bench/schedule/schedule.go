@@ -176,9 +176,12 @@ func (p *Publisher) Behind(now time.Time) int64 {
 		due = p.count
 	}
 	if p.hasEnd {
-		if last := int64((float64(p.end.Sub(p.start))-p.offset-1)/p.period) + 1; due > last {
-			due = last
+		// Messages due before the end: those n with offset + n*period < duration.
+		last := int64(0)
+		if room := float64(p.end.Sub(p.start)) - p.offset; room > 0 {
+			last = int64((room-1)/p.period) + 1
 		}
+		due = min(due, last)
 	}
 	return max(due-p.next, 0)
 }

@@ -198,3 +198,15 @@ func BenchmarkNext(b *testing.B) {
 		_, now, _ = p.Next(now)
 	}
 }
+
+func TestBehindStopsAtTheEnd(t *testing.T) {
+	o := Options{Publishers: 1, Rate: 100, Duration: 95 * time.Millisecond}
+	p := o.For(0, t0)
+	// Long after the end: only the 10 messages due before 95ms (0..90ms) were ever due.
+	if b := p.Behind(t0.Add(time.Hour)); b != 10 {
+		t.Fatalf("behind %d after the end, want 10", b)
+	}
+	if got := len(drain(p)); got != 10 {
+		t.Fatalf("sent %d, want 10", got)
+	}
+}
