@@ -40,15 +40,11 @@ func NewDecoder(o Options) (*Decoder, error) {
 	case MsgPack:
 		d.msgpack = msgpack.NewDecoder()
 	case Protobuf:
-		if o.Proto.File != "" {
-			s, err := protobuf.NewSchema(o.Proto)
-			if err != nil {
-				return nil, err
-			}
-			d.proto = s
-		} else if o.Proto.Type != "" {
-			return nil, &FormatError{Format: Protobuf, Reason: "a protobuf message type needs the .proto file that declares it"}
+		s, err := protoSchema(&o)
+		if err != nil {
+			return nil, err
 		}
+		d.proto = s
 	case Avro:
 		s, err := avroSchema(&o)
 		if err != nil {
@@ -61,6 +57,17 @@ func NewDecoder(o Options) (*Decoder, error) {
 		return nil, &FormatError{Format: o.Format, Known: Formats}
 	}
 	return d, nil
+}
+
+// protoSchema compiles the .proto o names, or gives nil for schema-less protobuf.
+func protoSchema(o *Options) (*protobuf.Schema, error) {
+	if o.Proto.File == "" {
+		if o.Proto.Type != "" {
+			return nil, &FormatError{Format: Protobuf, Reason: "a protobuf message type needs the .proto file that declares it"}
+		}
+		return nil, nil
+	}
+	return protobuf.NewSchema(o.Proto)
 }
 
 func avroSchema(o *Options) (*avro.Schema, error) {

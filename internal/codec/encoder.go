@@ -44,15 +44,11 @@ func NewEncoder(o Options) (*Encoder, error) {
 	case MsgPack:
 		e.msgpack = msgpack.NewEncoder()
 	case Protobuf:
-		if o.Proto.File != "" {
-			s, err := protobuf.NewSchema(o.Proto)
-			if err != nil {
-				return nil, err
-			}
-			e.proto = s
-		} else if o.Proto.Type != "" {
-			return nil, &FormatError{Format: Protobuf, Reason: "a protobuf message type needs the .proto file that declares it"}
+		s, err := protoSchema(&o)
+		if err != nil {
+			return nil, err
 		}
+		e.proto = s
 	case Avro:
 		s, err := avroSchema(&o)
 		if err != nil {

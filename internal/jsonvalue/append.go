@@ -54,8 +54,8 @@ func Append(dst []byte, v any) []byte {
 		}
 		return append(dst, '}')
 	case map[string]any:
-		// gojq's own objects, when a value comes back from a filter: written with sorted keys, as jq does.
-		return appendJQ(dst, v)
+		// gojq's own objects, when a value comes back from a filter.
+		return AppendJQ(dst, v)
 	case RawJSON:
 		return append(dst, v...)
 	}

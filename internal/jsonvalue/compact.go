@@ -42,3 +42,14 @@ func AppendCompact(dst, src []byte) ([]byte, error) {
 	}
 	return dst, nil
 }
+
+// Canonical is text written again compact with numbers in one spelling (1e-07 and 1e-7 alike) and members
+// in their order: two implementations' JSON for the same value compare equal as Canonical text.
+func Canonical(text []byte) ([]byte, error) {
+	var p Parser
+	v, err := p.ParseOrdered(text)
+	if err != nil {
+		return nil, err
+	}
+	return Append(nil, v), nil
+}

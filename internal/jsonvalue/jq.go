@@ -78,21 +78,45 @@ type UnsupportedError struct{ Value any }
 
 func (e *UnsupportedError) Error() string { return "jsonvalue: unsupported value type" }
 
-// appendJQ writes a gojq object with its keys sorted, as gojq prints it (its objects keep no order).
-func appendJQ(dst []byte, m map[string]any) []byte {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	dst = append(dst, '{')
-	for i, k := range keys {
-		if i > 0 {
-			dst = append(dst, ',')
+// AppendJQ appends a gojq value (what a query yields) as jq -c writes it: NaN as null, ±Inf as the largest
+// finite numbers, and object keys sorted, as gojq keeps no order.
+func AppendJQ(dst []byte, v any) []byte {
+	switch v := v.(type) {
+	case float64:
+		switch {
+		case math.IsNaN(v):
+			return append(dst, "null"...)
+		case math.IsInf(v, 1):
+			v = math.MaxFloat64
+		case math.IsInf(v, -1):
+			v = -math.MaxFloat64
 		}
-		dst = AppendString(dst, k)
-		dst = append(dst, ':')
-		dst = Append(dst, m[k])
+		return AppendFloat(dst, v, 64)
+	case []any:
+		dst = append(dst, '[')
+		for i, e := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJQ(dst, e)
+		}
+		return append(dst, ']')
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendString(dst, k)
+			dst = append(dst, ':')
+			dst = AppendJQ(dst, v[k])
+		}
+		return append(dst, '}')
 	}
-	return append(dst, '}')
+	return Append(dst, v)
 }

@@ -5,10 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
-	"google.golang.org/protobuf/types/descriptorpb"
-
 	"mqtt/internal/codec/protobuf"
 	"mqtt/internal/pycheck"
 )
@@ -93,9 +89,7 @@ func fileDescriptorSet(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd := schema.Descriptor().ParentFile()
-	set := &descriptorpb.FileDescriptorSet{File: []*descriptorpb.FileDescriptorProto{protodesc.ToFileDescriptorProto(fd)}}
-	b, err := proto.Marshal(set)
+	b, err := schema.FileDescriptorSet()
 	if err != nil {
 		t.Fatal(err)
 	}

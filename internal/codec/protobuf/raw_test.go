@@ -5,11 +5,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/descriptorpb"
-
 	"mqtt/internal/jsonvalue"
 )
 
@@ -96,22 +91,7 @@ func TestEncodeRawNamesTheField(t *testing.T) {
 
 func descriptorSet(t testing.TB, s *Schema) []byte {
 	t.Helper()
-	set := &descriptorpb.FileDescriptorSet{}
-	seen := map[string]bool{}
-	var walk func(f protoreflect.FileDescriptor)
-	walk = func(f protoreflect.FileDescriptor) {
-		if seen[f.Path()] {
-			return
-		}
-		seen[f.Path()] = true
-		imps := f.Imports()
-		for i := range imps.Len() {
-			walk(imps.Get(i).FileDescriptor)
-		}
-		set.File = append(set.File, protodesc.ToFileDescriptorProto(f))
-	}
-	walk(s.desc.ParentFile())
-	b, err := proto.Marshal(set)
+	b, err := s.FileDescriptorSet()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,9 @@ import (
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"mqtt/internal/jsonvalue"
@@ -209,6 +211,27 @@ func findMessage(f linker.File, name string) (protoreflect.MessageDescriptor, er
 
 // Descriptor is the message type, for tests and tools that need its descriptor.
 func (s *Schema) Descriptor() protoreflect.MessageDescriptor { return s.desc }
+
+// FileDescriptorSet is the compiled .proto and everything it imports, serialized, for another protobuf
+// implementation to load (Python's descriptor_pool does, in the tests).
+func (s *Schema) FileDescriptorSet() ([]byte, error) {
+	set := &descriptorpb.FileDescriptorSet{}
+	seen := map[string]bool{}
+	var add func(f protoreflect.FileDescriptor)
+	add = func(f protoreflect.FileDescriptor) {
+		if seen[f.Path()] {
+			return
+		}
+		seen[f.Path()] = true
+		imps := f.Imports()
+		for i := range imps.Len() {
+			add(imps.Get(i).FileDescriptor)
+		}
+		set.File = append(set.File, protodesc.ToFileDescriptorProto(f))
+	}
+	add(s.desc.ParentFile())
+	return proto.Marshal(set)
+}
 
 // Name is the message type's full name.
 func (s *Schema) Name() string { return string(s.desc.FullName()) }
