@@ -44,7 +44,9 @@ const (
 	DateTimeArray   DataType = 34
 )
 
-var dataTypeNames = [...]string{
+// dataTypeJSON holds the names as interface values, which the compiler lays out statically: boxing a name
+// for every metric decoded would allocate.
+var dataTypeJSON = [...]any{
 	"Unknown", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float", "Double",
 	"Boolean", "String", "DateTime", "Text", "UUID", "DataSet", "Bytes", "File", "Template", "PropertySet",
 	"PropertySetList", "Int8Array", "Int16Array", "Int32Array", "Int64Array", "UInt8Array", "UInt16Array",
@@ -54,16 +56,16 @@ var dataTypeNames = [...]string{
 // String is the specification's name of t; a number outside the enum has none and is "" (the JSON then
 // shows the number).
 func (t DataType) String() string {
-	if int(t) < len(dataTypeNames) {
-		return dataTypeNames[t]
+	if int(t) < len(dataTypeJSON) {
+		return dataTypeJSON[t].(string)
 	}
 	return ""
 }
 
 // ParseDataType reads a datatype name, in any case ("float" is Float).
 func ParseDataType(s string) (DataType, bool) {
-	for i, n := range dataTypeNames {
-		if strings.EqualFold(n, s) {
+	for i, n := range dataTypeJSON {
+		if strings.EqualFold(n.(string), s) {
 			return DataType(i), true
 		}
 	}

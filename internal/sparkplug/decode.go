@@ -71,15 +71,15 @@ func (d *Decoder) Decode(topic string, payload []byte) (value any, note error, e
 	if err != nil {
 		return nil, nil, err
 	}
-	var out jsonvalue.Object
+	out := make(jsonvalue.Object, 0, 6)
 	if isTopic {
 		out = append(out, jsonvalue.Member{Key: "topic", Value: topicObject(t)})
 	}
-	if p.timestamp != nil {
-		out = append(out, jsonvalue.Member{Key: "timestamp", Value: *p.timestamp})
+	if p.timestamp.ok {
+		out = append(out, jsonvalue.Member{Key: "timestamp", Value: p.timestamp.v})
 	}
-	if p.seq != nil {
-		out = append(out, jsonvalue.Member{Key: "seq", Value: *p.seq})
+	if p.seq.ok {
+		out = append(out, jsonvalue.Member{Key: "seq", Value: p.seq.v})
 	}
 	table, birth := d.table(t, isTopic)
 	var unresolved []uint64
@@ -88,7 +88,7 @@ func (d *Decoder) Decode(topic string, payload []byte) (value any, note error, e
 		m := &p.metrics[i]
 		if table != nil {
 			if !table.resolve(m, birth) {
-				unresolved = append(unresolved, *m.alias)
+				unresolved = append(unresolved, m.alias.v)
 			}
 		}
 		v, err := m.json(0)
@@ -100,8 +100,8 @@ func (d *Decoder) Decode(topic string, payload []byte) (value any, note error, e
 	if len(p.metrics) > 0 || p.body == nil {
 		out = append(out, jsonvalue.Member{Key: "metrics", Value: metrics})
 	}
-	if p.uuid != nil {
-		out = append(out, jsonvalue.Member{Key: "uuid", Value: *p.uuid})
+	if p.uuid.ok {
+		out = append(out, jsonvalue.Member{Key: "uuid", Value: p.uuid.v})
 	}
 	if p.body != nil {
 		out = append(out, jsonvalue.Member{Key: "body", Value: p.body})
@@ -193,30 +193,28 @@ func (d *Decoder) newTable(key string) *aliasTable {
 // has an alias that cannot be named.
 func (tb *aliasTable) resolve(m *metric, birth bool) bool {
 	if birth {
-		if m.name != nil && len(tb.byName) < maxAliasPerTable {
-			tb.byName[*m.name] = DataType(m.datatypeOr(0))
-			if m.alias != nil {
-				tb.byAlias[*m.alias] = metricInfo{name: *m.name, datatype: DataType(m.datatypeOr(0))}
+		if m.name.ok && len(tb.byName) < maxAliasPerTable {
+			tb.byName[m.name.v] = DataType(m.datatypeOr(0))
+			if m.alias.ok {
+				tb.byAlias[m.alias.v] = metricInfo{name: m.name.v, datatype: DataType(m.datatypeOr(0))}
 			}
 		}
 		return true
 	}
-	if m.name == nil && m.alias != nil {
-		info, ok := tb.byAlias[*m.alias]
+	if !m.name.ok && m.alias.ok {
+		info, ok := tb.byAlias[m.alias.v]
 		if !ok {
 			return false
 		}
-		m.name = &info.name
-		if m.datatype == nil && info.datatype != 0 {
-			dt := uint32(info.datatype)
-			m.datatype = &dt
+		m.name = some(info.name)
+		if !m.datatype.ok && info.datatype != 0 {
+			m.datatype = some(uint32(info.datatype))
 		}
 		return true
 	}
-	if m.name != nil && m.datatype == nil {
-		if dt, ok := tb.byName[*m.name]; ok && dt != 0 {
-			x := uint32(dt)
-			m.datatype = &x
+	if m.name.ok && !m.datatype.ok {
+		if dt, ok := tb.byName[m.name.v]; ok && dt != 0 {
+			m.datatype = some(uint32(dt))
 		}
 	}
 	return true
@@ -224,24 +222,32 @@ func (tb *aliasTable) resolve(m *metric, birth bool) bool {
 
 // payload and metric are what parsePayload reads; pointers are fields present on the wire.
 type payload struct {
-	timestamp, seq *uint64
-	uuid           *string
+	timestamp, seq opt[uint64]
+	uuid           opt[string]
 	body           []byte
 	metrics        []metric
 }
 
 type metric struct {
-	name                              *string
-	alias, timestamp                  *uint64
-	datatype                          *uint32
-	isHistorical, isTransient, isNull *bool
+	name                              opt[string]
+	alias, timestamp                  opt[uint64]
+	datatype                          opt[uint32]
+	isHistorical, isTransient, isNull opt[bool]
 	metadata, properties              []byte
 	value                             wireValue
 }
 
+// opt is a field that may be absent from the wire (a pointer would cost an allocation per field).
+type opt[T any] struct {
+	v  T
+	ok bool
+}
+
+func some[T any](v T) opt[T] { return opt[T]{v: v, ok: true} }
+
 func (m *metric) datatypeOr(def uint32) uint32 {
-	if m.datatype != nil {
-		return *m.datatype
+	if m.datatype.ok {
+		return m.datatype.v
 	}
 	return def
 }
@@ -253,9 +259,9 @@ func parsePayload(b []byte) (*payload, error) {
 		case 1, 3:
 			v, err := f.varint()
 			if f.num == 1 {
-				p.timestamp = &v
+				p.timestamp = some(v)
 			} else {
-				p.seq = &v
+				p.seq = some(v)
 			}
 			return err
 		case 2:
@@ -270,8 +276,7 @@ func parsePayload(b []byte) (*payload, error) {
 			p.metrics = append(p.metrics, m)
 		case 4:
 			s, err := f.bytes()
-			str := string(s)
-			p.uuid = &str
+			p.uuid = some(string(s))
 			return err
 		case 5:
 			s, err := f.bytes()
@@ -292,32 +297,30 @@ func parseMetric(b []byte) (metric, error) {
 		switch f.num {
 		case 1:
 			s, err := f.bytes()
-			str := string(s)
-			m.name = &str
+			m.name = some(string(s))
 			return err
 		case 2, 3:
 			v, err := f.varint()
 			if f.num == 2 {
-				m.alias = &v
+				m.alias = some(v)
 			} else {
-				m.timestamp = &v
+				m.timestamp = some(v)
 			}
 			return err
 		case 4:
 			v, err := f.varint()
-			dt := uint32(v)
-			m.datatype = &dt
+			m.datatype = some(uint32(v))
 			return err
 		case 5, 6, 7:
 			v, err := f.varint()
-			x := v != 0
+			x := some(v != 0)
 			switch f.num {
 			case 5:
-				m.isHistorical = &x
+				m.isHistorical = x
 			case 6:
-				m.isTransient = &x
+				m.isTransient = x
 			default:
-				m.isNull = &x
+				m.isNull = x
 			}
 			return err
 		case 8:
@@ -335,26 +338,26 @@ func parseMetric(b []byte) (metric, error) {
 }
 
 func (m *metric) json(depth int) (jsonvalue.Object, error) {
-	var o jsonvalue.Object
-	if m.name != nil {
-		o = append(o, jsonvalue.Member{Key: "name", Value: *m.name})
+	o := make(jsonvalue.Object, 0, 6) // name, alias, timestamp, type, value and one more
+	if m.name.ok {
+		o = append(o, jsonvalue.Member{Key: "name", Value: m.name.v})
 	}
-	if m.alias != nil {
-		o = append(o, jsonvalue.Member{Key: "alias", Value: *m.alias})
+	if m.alias.ok {
+		o = append(o, jsonvalue.Member{Key: "alias", Value: m.alias.v})
 	}
-	if m.timestamp != nil {
-		o = append(o, jsonvalue.Member{Key: "timestamp", Value: *m.timestamp})
+	if m.timestamp.ok {
+		o = append(o, jsonvalue.Member{Key: "timestamp", Value: m.timestamp.v})
 	}
 	dt := DataType(m.datatypeOr(0))
-	if m.datatype != nil {
+	if m.datatype.ok {
 		o = append(o, jsonvalue.Member{Key: "type", Value: typeJSON(dt)})
 	}
-	for _, b := range []struct {
+	for _, b := range [...]struct {
 		key string
-		v   *bool
+		v   opt[bool]
 	}{{"is_historical", m.isHistorical}, {"is_transient", m.isTransient}, {"is_null", m.isNull}} {
-		if b.v != nil {
-			o = append(o, jsonvalue.Member{Key: b.key, Value: *b.v})
+		if b.v.ok {
+			o = append(o, jsonvalue.Member{Key: b.key, Value: b.v.v})
 		}
 	}
 	if m.metadata != nil {
@@ -371,7 +374,7 @@ func (m *metric) json(depth int) (jsonvalue.Object, error) {
 		}
 		o = append(o, jsonvalue.Member{Key: "properties", Value: ps})
 	}
-	if m.isNull != nil && *m.isNull {
+	if m.isNull.ok && m.isNull.v {
 		return append(o, jsonvalue.Member{Key: "value", Value: nil}), nil
 	}
 	if m.value.kind == noValue {
@@ -386,8 +389,8 @@ func (m *metric) json(depth int) (jsonvalue.Object, error) {
 
 // typeJSON is a datatype's name, or its number when the enum has no such value.
 func typeJSON(t DataType) any {
-	if s := t.String(); s != "" {
-		return s
+	if int(t) < len(dataTypeJSON) {
+		return dataTypeJSON[t]
 	}
 	return uint64(t)
 }

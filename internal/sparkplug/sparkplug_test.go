@@ -310,3 +310,14 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	_ = bytes.MinRead
 }
+
+func TestDataTypeNames(t *testing.T) {
+	for i, want := range map[DataType]string{0: "Unknown", 9: "Float", 34: "DateTimeArray", 35: ""} {
+		if i.String() != want {
+			t.Errorf("%d: %q", i, i.String())
+		}
+	}
+	if dt, ok := ParseDataType("booleanarray"); !ok || dt != BooleanArray {
+		t.Error("ParseDataType is not case-blind")
+	}
+}
