@@ -2,8 +2,6 @@ package codec
 
 import (
 	"testing"
-
-	"mqtt/internal/codec/protobuf"
 )
 
 // The same small reading in every format, as a device sends it: decode cost per message, to JSON (what
@@ -17,7 +15,7 @@ var benchFormats = []struct {
 	{"cbor", Options{Format: CBOR}, sample},
 	{"msgpack", Options{Format: MsgPack}, sample},
 	{"protobuf-raw", Options{Format: Protobuf}, `{"1":"sensor-1","2":21.5,"3":40,"5":1}`},
-	{"protobuf-schema", Options{Format: Protobuf, Proto: protobuf.SchemaOptions{File: "protobuf/testdata/sensor.proto"}}, `{"id":"sensor-1","temp":21.5,"humidity":40,"ok":true}`},
+	{"protobuf-schema", Options{Format: Protobuf, ProtoFile: "protobuf/testdata/sensor.proto"}, `{"id":"sensor-1","temp":21.5,"humidity":40,"ok":true}`},
 	{"avro", Options{Format: Avro, AvroSchema: "testdata/reading.avsc"}, sample},
 	{"sparkplug", Options{Format: Sparkplug}, `{"timestamp":1764583200000,"seq":1,"metrics":[{"name":"temp","alias":1,"timestamp":1764583200000,"type":"Float","value":21.5},{"name":"hum","alias":2,"timestamp":1764583200000,"type":"Int32","value":40},{"name":"id","alias":3,"timestamp":1764583200000,"type":"String","value":"sensor-1"},{"name":"ok","alias":4,"timestamp":1764583200000,"type":"Boolean","value":true}]}`},
 	{"text", Options{Format: Text}, `"21.5 40 sensor-1 true"`},

@@ -3,8 +3,8 @@
 // bytes, for pub --encode), and hides which library does the work.
 //
 // Construction does everything that can fail before a connection: it reads and compiles a .proto (errors
-// with file, line and column: *protobuf.CompileError), finds the message type (*protobuf.TypeError), reads
-// and parses an .avsc (*avro.SchemaError), and rejects an unknown name (*FormatError).
+// with file, line and column: *CompileError), finds the message type (*TypeError), reads and parses an
+// .avsc (*SchemaError), and rejects an unknown name or options that do not fit it (*FormatError).
 //
 // A Decoder is used like this, one message at a time, in order (Sparkplug B aliases depend on it):
 //
@@ -14,7 +14,7 @@
 //	if err != nil { /* *DecodeError: print the raw payload, count it, note it once */ }
 //	buf = v.AppendJSON(buf[:0])      // compact JSON, for --json lines and the pretty view
 //	in, err := v.JQ()                // the value as gojq input, for --filter/--select
-//	if note := v.Note(); note != nil { /* e.g. *sparkplug.UnresolvedAliasesError */ }
+//	if note := v.Note(); note != nil { /* *UnresolvedAliasesError */ }
 //
 // The Value is the Decoder's own and valid until the next Decode. The plain path (no --decode) never
 // constructs a Decoder and costs nothing.
@@ -23,7 +23,7 @@
 //   - auto: JSON, then Sparkplug B on spBv1.0/ topics, then text, then a hex dump (Kind tells which);
 //   - text: UTF-8 text, as a JSON string; json: JSON, compacted;
 //   - cbor, msgpack: see internal/codec/cbor and internal/codec/msgpack for their JSON mappings;
-//   - protobuf: with Options.Proto.File, the message type in protobuf's JSON mapping (protojson); without,
+//   - protobuf: with Options.ProtoFile, the message type in protobuf's JSON mapping (protojson); without,
 //     schema-less, keyed by field number (internal/codec/protobuf);
 //   - avro: with Options.AvroSchema (internal/codec/avro);
 //   - sparkplug: Sparkplug B (internal/sparkplug);
@@ -36,10 +36,14 @@ package codec
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
+	"mqtt/internal/codec/avro"
 	"mqtt/internal/codec/protobuf"
+	"mqtt/internal/jsonvalue"
+	"mqtt/internal/sparkplug"
 )
 
 // The format names, as Options.Format takes them.
@@ -66,13 +70,33 @@ var (
 type Options struct {
 	// Format is one of Formats; "" means auto.
 	Format string
-	// Proto names a .proto file and message type for protobuf; with no File, protobuf is schema-less.
-	Proto protobuf.SchemaOptions
+	// ProtoFile is the .proto file for protobuf; without one, protobuf is schema-less. ProtoType is the
+	// message's full name (package.Message; the package may be left out when the name is unique, the
+	// type itself when the file declares one message). ProtoPaths are searched in order for imports, as
+	// protoc's -I, then the file's own directory; google/protobuf/*.proto are built in.
+	ProtoFile  string
+	ProtoType  string
+	ProtoPaths []string
 	// AvroSchema is the .avsc file avro needs.
 	AvroSchema string
-	// ReadFile reads the .avsc; nil means os.ReadFile. (Proto.Open does the same for .proto files.)
-	ReadFile func(path string) ([]byte, error)
+	// Open opens the schema files; nil means os.Open. Tests give files from memory.
+	Open func(path string) (io.ReadCloser, error)
 }
+
+// The errors construction and encoding return, under this package's names so that the wiring needs no
+// other import to tell them apart.
+type (
+	// CompileError is a .proto that does not compile; each of its Errors has file, line and column.
+	CompileError = protobuf.CompileError
+	// TypeError is a message type the .proto does not declare, or a file of several with none named.
+	TypeError = protobuf.TypeError
+	// SchemaError is an .avsc that is not an Avro schema.
+	SchemaError = avro.SchemaError
+	// FieldError is JSON that does not fit a schema or a format, naming the field (metrics[0].value).
+	FieldError = jsonvalue.FieldError
+	// UnresolvedAliasesError is a Value's Note: Sparkplug B aliases no birth seen in this run named.
+	UnresolvedAliasesError = sparkplug.UnresolvedAliasesError
+)
 
 // FormatError is a format name that is not one of Formats (or EncodeFormats), or options that do not fit it.
 type FormatError struct {
@@ -128,10 +152,19 @@ func formatTitle(f string) string {
 }
 
 func (o *Options) readFile(path string) ([]byte, error) {
-	if o.ReadFile != nil {
-		return o.ReadFile(path)
+	if o.Open == nil {
+		return os.ReadFile(path)
 	}
-	return os.ReadFile(path)
+	f, err := o.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+func (o *Options) schema() protobuf.SchemaOptions {
+	return protobuf.SchemaOptions{File: o.ProtoFile, Type: o.ProtoType, ImportPaths: o.ProtoPaths, Open: o.Open}
 }
 
 func (o *Options) format() string {

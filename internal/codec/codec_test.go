@@ -10,10 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"mqtt/internal/codec/avro"
-	"mqtt/internal/codec/protobuf"
 	"mqtt/internal/jsonvalue"
-	"mqtt/internal/sparkplug"
 )
 
 const sample = `{"temp":21.5,"hum":40,"id":"sensor-1","ok":true}`
@@ -27,7 +24,7 @@ var roundTrips = []struct {
 	{Options{Format: CBOR}, `{"temp":21.5,"hum":40,"id":"sensor-1","ok":true,"list":[1,null,{"z":1,"a":2}]}`},
 	{Options{Format: MsgPack}, `{"temp":21.5,"hum":40,"id":"sensor-1","ok":true,"list":[1,null,{"z":1,"a":2}]}`},
 	{Options{Format: Protobuf}, `{"1":"sensor-1","2":21.5,"3":40,"4":{"1":1,"2":[2,3]}}`},
-	{Options{Format: Protobuf, Proto: protobuf.SchemaOptions{File: "protobuf/testdata/sensor.proto", Type: "demo.Reading"}}, `{"id":"sensor-1","temp":21.5,"humidity":40.5,"ok":true,"unit":"CELSIUS"}`},
+	{Options{Format: Protobuf, ProtoFile: "protobuf/testdata/sensor.proto", ProtoType: "demo.Reading"}, `{"id":"sensor-1","temp":21.5,"humidity":40.5,"ok":true,"unit":"CELSIUS"}`},
 	{Options{Format: Avro, AvroSchema: "testdata/reading.avsc"}, sample},
 	{Options{Format: Sparkplug}, `{"timestamp":1764583200000,"seq":0,"metrics":[{"name":"temp","timestamp":1764583200000,"type":"Float","value":21.5}]}`},
 	{Options{Format: Text}, `"héllo\nworld"`},
@@ -102,7 +99,7 @@ func TestAuto(t *testing.T) {
 		}
 	}
 	v, _ := dec.Decode("spBv1.0/g/NDATA/e", spb)
-	var ua *sparkplug.UnresolvedAliasesError
+	var ua *UnresolvedAliasesError
 	if !errors.As(v.Note(), &ua) {
 		t.Errorf("note = %v", v.Note())
 	}
@@ -152,10 +149,10 @@ func TestConstructionFailsBeforeAnyMessage(t *testing.T) {
 	}{
 		{Options{Format: "yaml"}, new(*FormatError), `unknown format "yaml" (one of auto, text, json,`},
 		{Options{Format: Avro}, new(*FormatError), "avro needs a schema file (.avsc)"},
-		{Options{Format: Protobuf, Proto: protobuf.SchemaOptions{Type: "a.B"}}, new(*FormatError), "a protobuf message type needs the .proto file"},
-		{Options{Format: Protobuf, Proto: protobuf.SchemaOptions{File: dir + "/bad.proto"}}, new(*protobuf.CompileError), dir + "/bad.proto:3:13: "},
-		{Options{Format: Protobuf, Proto: protobuf.SchemaOptions{File: "protobuf/testdata/sensor.proto", Type: "Nope"}}, new(*protobuf.TypeError), "protobuf/testdata/sensor.proto declares no message type"},
-		{Options{Format: Avro, AvroSchema: dir + "/bad.avsc"}, new(*avro.SchemaError), dir + "/bad.avsc: "},
+		{Options{Format: Protobuf, ProtoType: "a.B"}, new(*FormatError), "a protobuf message type needs the .proto file"},
+		{Options{Format: Protobuf, ProtoFile: dir + "/bad.proto"}, new(*CompileError), dir + "/bad.proto:3:13: "},
+		{Options{Format: Protobuf, ProtoFile: "protobuf/testdata/sensor.proto", ProtoType: "Nope"}, new(*TypeError), "protobuf/testdata/sensor.proto declares no message type"},
+		{Options{Format: Avro, AvroSchema: dir + "/bad.avsc"}, new(*SchemaError), dir + "/bad.avsc: "},
 		{Options{Format: Avro, AvroSchema: dir + "/none.avsc"}, new(*os.PathError), "open " + dir + "/none.avsc"},
 	} {
 		_, err := NewDecoder(tt.opts)
@@ -180,7 +177,7 @@ func TestEncodeErrorsNameTheField(t *testing.T) {
 		msg  string
 	}{
 		{Options{Format: Sparkplug}, `{"metrics":[{"name":"t","type":"Int8","value":1000}]}`, "cannot encode as Sparkplug B: field metrics[0].value: 1000 does not fit Int8"},
-		{Options{Format: Protobuf, Proto: protobuf.SchemaOptions{File: "protobuf/testdata/sensor.proto"}}, `{"temp":"warm"}`, "cannot encode as Protobuf: (line 1:9): invalid value for double field temp"},
+		{Options{Format: Protobuf, ProtoFile: "protobuf/testdata/sensor.proto"}, `{"temp":"warm"}`, "cannot encode as Protobuf: (line 1:9): invalid value for double field temp"},
 		{Options{Format: Avro, AvroSchema: "testdata/reading.avsc"}, `{"temp":1.5,"hum":1,"ok":true}`, "cannot encode as Avro: field id: missing"},
 		{Options{Format: MsgPack}, `{"big":1e400000000000000000000}`, ""},
 		{Options{Format: JSON}, `{"a"`, "cannot encode as JSON: "},

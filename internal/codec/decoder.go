@@ -61,13 +61,13 @@ func NewDecoder(o Options) (*Decoder, error) {
 
 // protoSchema compiles the .proto o names, or gives nil for schema-less protobuf.
 func protoSchema(o *Options) (*protobuf.Schema, error) {
-	if o.Proto.File == "" {
-		if o.Proto.Type != "" {
+	if o.ProtoFile == "" {
+		if o.ProtoType != "" {
 			return nil, &FormatError{Format: Protobuf, Reason: "a protobuf message type needs the .proto file that declares it"}
 		}
 		return nil, nil
 	}
-	return protobuf.NewSchema(o.Proto)
+	return protobuf.NewSchema(o.schema())
 }
 
 func avroSchema(o *Options) (*avro.Schema, error) {
