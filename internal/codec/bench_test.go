@@ -82,3 +82,18 @@ func BenchmarkDecodeJQ(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAutoText is --decode auto on a text payload: JSON is tried first and must cost no allocation.
+func BenchmarkAutoText(b *testing.B) {
+	dec, _ := NewDecoder(Options{})
+	payload := []byte("21.5 degrees in the kitchen")
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := dec.Decode("t", payload)
+		if err != nil || v.Kind() != KindText {
+			b.Fatal(err)
+		}
+		buf = v.AppendJSON(buf[:0])
+	}
+}

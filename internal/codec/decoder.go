@@ -170,10 +170,10 @@ func (d *Decoder) json(v *Value, payload []byte) error {
 
 // auto is --decode auto: JSON, then Sparkplug B on its topics, then text, then hex. It never fails.
 func (d *Decoder) auto(v *Value, topic string, payload []byte) error {
-	if len(payload) > 0 && d.json(v, payload) == nil {
+	if len(payload) > 0 && jsonvalue.Valid(payload) { // no error built for the many payloads that are not
+		v.kind, v.src, v.data = KindJSON, srcRaw, payload
 		return nil
 	}
-	v.reset(&d.parser)
 	if sparkplug.IsTopic(topic) {
 		if tree, note, err := d.sparkplug.Decode(topic, payload); err == nil {
 			v.note = note
