@@ -169,6 +169,17 @@ print(base64.b64encode(m2.SerializeToString()).decode())
 	if err != nil || string(got) != readingJSON {
 		t.Errorf("we read python's as %s (%v)", got, err)
 	}
+	// Without the schema, Python's bytes read as field numbers and wire types.
+	raw, err := DecodeRaw(theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawJSON := string(jsonvalue.Append(nil, raw))
+	for _, want := range []string{`"1":"sensor-1"`, `"2":21.5`, `"3":40.1`, `"4":9007199254740993`, `"5":1`, `"8":1`, `"11":{"1":51.5,"2":-0.12}`} {
+		if !strings.Contains(rawJSON, want) {
+			t.Errorf("raw read %s, missing %s", rawJSON, want)
+		}
+	}
 }
 
 // sameSet compares JSON objects member by member, whatever the order (Python orders map entries its way).
