@@ -117,9 +117,6 @@ func (e *Encoder) Encode(dst []byte, topic string, v any) ([]byte, error) {
 			seq, haveSeq = e.seq[node], true
 		}
 	}
-	if haveSeq && isTopic {
-		e.seq[node] = (seq + 1) % 256
-	}
 	key := node
 	if t.Device != "" {
 		key += "/" + t.Device
@@ -155,6 +152,9 @@ func (e *Encoder) Encode(dst []byte, topic string, v any) ([]byte, error) {
 			return dst, err
 		}
 		dst = protowire.AppendBytes(protowire.AppendTag(dst, 5, protowire.BytesType), b)
+	}
+	if haveSeq && isTopic {
+		e.seq[node] = (seq + 1) % 256 // only a message written takes a number
 	}
 	return dst, nil
 }

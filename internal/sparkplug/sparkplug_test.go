@@ -73,6 +73,11 @@ func TestSeqCountsPerEdgeNode(t *testing.T) {
 	for range 300 {
 		encode(t, e, "spBv1.0/g/NDATA/w", `{}`)
 	}
+	var p jsonvalue.Parser
+	bad, _ := p.ParseOrdered([]byte(`{"metrics":[{"name":"x","type":"Int8","value":999}]}`))
+	if _, err := e.Encode(nil, "spBv1.0/g/NDATA/w", bad); err == nil {
+		t.Fatal("a bad metric encoded")
+	}
 	if s := seqOf("spBv1.0/g/NDATA/w"); s != "44" { // 300 mod 256
 		t.Errorf("after 300: %s", s)
 	}
