@@ -19,7 +19,9 @@ const (
 	KindBinary
 )
 
-// Value is one decoded payload. It belongs to the Decoder that made it and is valid until its next Decode.
+// Value is one decoded payload. It belongs to the Decoder that made it and is valid until its next Decode;
+// a JSON, text, hex or base64 Value reads the payload itself, so the payload's buffer must also stay as it
+// is until the Value has been used. What JQ and Lookup return never refers to the payload.
 type Value struct {
 	kind Kind
 	src  source

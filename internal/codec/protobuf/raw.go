@@ -128,7 +128,7 @@ func rawBytes(b []byte, depth int) any {
 			return m
 		}
 	}
-	return b
+	return append([]byte(nil), b...) // not the payload's own bytes: its buffer may be reused
 }
 
 func rawText(b []byte) bool {
