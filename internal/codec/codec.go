@@ -13,7 +13,7 @@
 //	v, err := dec.Decode(msg.Topic, msg.Payload)
 //	if err != nil { /* *DecodeError: print the raw payload, count it, note it once */ }
 //	buf = v.AppendJSON(buf[:0])      // compact JSON, for --json lines and the pretty view
-//	in, err := v.JQ()                // the value as gojq input, for --filter/--select
+//	keep, err := filter.Keep(ctx, &msg, v)   // --filter and --select: internal/jq takes the Value
 //	if note := v.Note(); note != nil { /* *UnresolvedAliasesError */ }
 //
 // The Value is the Decoder's own and valid until the next Decode. The plain path (no --decode) never
@@ -31,7 +31,8 @@
 //
 // In every JSON written here binary data is standard base64 unless the format's own JSON mapping says
 // otherwise (Avro's bytes are code points 0-255), and NaN and ±Inf are the strings "NaN", "Infinity",
-// "-Infinity" (jq sees them as numbers).
+// "-Infinity" (jq sees them as numbers; Avro's NaN is null, as goavro writes it). Value.JQ gives the value
+// as gojq input directly, for a caller that runs its own queries.
 package codec
 
 import (
