@@ -27,6 +27,11 @@ func BenchmarkFilterGojq(b *testing.B) {
 	benchKeep(b, ".payload.temp > 30", true)
 }
 
+// BenchmarkFilterAnd is two comparisons joined, still on the fast path.
+func BenchmarkFilterAnd(b *testing.B) {
+	benchKeep(b, `.payload.temp > 30 and .payload.id == "sensor-1"`, false)
+}
+
 // BenchmarkFilterComplex is a filter the fast path does not take.
 func BenchmarkFilterComplex(b *testing.B) {
 	benchKeep(b, `.payload.temp > 30 and (.topic | startswith("sensors/"))`, false)

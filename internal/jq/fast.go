@@ -2,46 +2,60 @@ package jq
 
 import "github.com/itchyny/gojq"
 
-// fastQuery runs the commonest --filter shapes without starting gojq's interpreter, whose set-up per run
-// (an environment, a stack, a dozen allocations) costs more than the comparison: a path of object keys
-// compared with a constant (.payload.temp > 30, "a/b" == .topic), or a path alone (.payload.alarm). It
-// gives gojq's answer exactly: comparison is gojq.Compare, the constant is what gojq makes of it, and any
-// input where the path would meet something other than an object or null (where jq raises an error) goes to
-// gojq instead.
+// fastQuery answers the commonest --filter shapes without gojq's interpreter, whose set-up per run (an
+// environment, a stack, a dozen allocations) costs more than the question: paths of object keys compared
+// with constants (.payload.temp > 30, "a/b" == .topic), paths alone (.payload.alarm), and and/or of those
+// (.payload.temp > 30 and .payload.hum < 50). It gives gojq's answer exactly: comparison is
+// gojq.Compare, a constant is what gojq makes of it, every operand yields one value so and/or are plain
+// boolean logic (short-circuit included), and wherever a path would meet something other than an object
+// or null (where jq raises an error) the whole query goes to gojq instead.
 type fastQuery struct {
+	op      gojq.Operator // 0: the path's own truthiness; OpAnd, OpOr: of l and r; else a comparison
 	path    []string
-	op      gojq.Operator // 0: the path's own truthiness
 	konst   any
 	swapped bool // the constant is on the left
+	l, r    *fastQuery
+}
+
+// valueSource gives the value at a path of the input object; ok is false where only gojq can say.
+type valueSource interface {
+	value(path []string) (v any, ok bool)
 }
 
 // newFastQuery recognises q, or returns nil.
 func newFastQuery(q *gojq.Query) *fastQuery {
-	if q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 || len(q.Patterns) > 0 {
-		return nil
-	}
-	if q.Op == 0 && q.Term != nil {
-		if path, ok := termPath(q.Term); ok {
-			return &fastQuery{path: path}
-		}
+	if q == nil || q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 || len(q.Patterns) > 0 {
 		return nil
 	}
 	switch q.Op {
-	case gojq.OpEq, gojq.OpNe, gojq.OpGt, gojq.OpLt, gojq.OpGe, gojq.OpLe:
-	default:
-		return nil
-	}
-	if !simple(q.Left) || !simple(q.Right) {
-		return nil
-	}
-	if path, ok := termPath(q.Left.Term); ok {
-		if k, ok := constant(q.Right); ok {
-			return &fastQuery{path: path, op: q.Op, konst: k}
+	case 0:
+		if q.Term == nil {
+			return nil
 		}
-	}
-	if path, ok := termPath(q.Right.Term); ok {
-		if k, ok := constant(q.Left); ok {
-			return &fastQuery{path: path, op: q.Op, konst: k, swapped: true}
+		if q.Term.Type == gojq.TermTypeQuery && len(q.Term.SuffixList) == 0 { // (...)
+			return newFastQuery(q.Term.Query)
+		}
+		if path, ok := termPath(q.Term); ok {
+			return &fastQuery{path: path}
+		}
+	case gojq.OpAnd, gojq.OpOr:
+		l, r := newFastQuery(q.Left), newFastQuery(q.Right)
+		if l != nil && r != nil {
+			return &fastQuery{op: q.Op, l: l, r: r}
+		}
+	case gojq.OpEq, gojq.OpNe, gojq.OpGt, gojq.OpLt, gojq.OpGe, gojq.OpLe:
+		if !simple(q.Left) || !simple(q.Right) {
+			return nil
+		}
+		if path, ok := termPath(q.Left.Term); ok {
+			if k, ok := constant(q.Right); ok {
+				return &fastQuery{path: path, op: q.Op, konst: k}
+			}
+		}
+		if path, ok := termPath(q.Right.Term); ok {
+			if k, ok := constant(q.Left); ok {
+				return &fastQuery{path: path, op: q.Op, konst: k, swapped: true}
+			}
 		}
 	}
 	return nil
@@ -51,7 +65,7 @@ func simple(q *gojq.Query) bool {
 	return q != nil && q.Op == 0 && q.Term != nil && q.Meta == nil && len(q.FuncDefs) == 0 && len(q.Patterns) == 0
 }
 
-// termPath reads .a.b.c (or ."a".b) : a name index followed by name indexes only, none optional.
+// termPath reads .a.b.c (or ."a".b): a name index followed by name indexes only, none optional.
 func termPath(t *gojq.Term) ([]string, bool) {
 	if t.Type != gojq.TermTypeIndex {
 		return nil, false
@@ -96,7 +110,7 @@ func constant(q *gojq.Query) (any, bool) {
 			return nil, false
 		}
 	case gojq.TermTypeString:
-		if q.Term.Str == nil || len(q.Term.Str.Queries) > 0 || q.Term.Str.Str == "" && q.Term.Format != "" {
+		if q.Term.Str == nil || len(q.Term.Str.Queries) > 0 {
 			return nil, false
 		}
 	default:
@@ -120,26 +134,25 @@ func constant(q *gojq.Query) (any, bool) {
 	return v, true
 }
 
-// match evaluates the query on the input object in; ok is false when the path meets a value that only
-// gojq can answer for (with its error).
-func (f *fastQuery) match(in any) (keep, ok bool) {
-	v := in
-	for _, k := range f.path {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[k]
-		case nil:
-		default:
+// eval answers the query from src; ok is false when some path needs gojq (for its error).
+func (f *fastQuery) eval(src valueSource) (keep, ok bool) {
+	switch f.op {
+	case gojq.OpAnd, gojq.OpOr:
+		l, ok := f.l.eval(src)
+		if !ok {
 			return false, false
 		}
+		if l == (f.op == gojq.OpOr) { // false and ..., true or ...: the right side is not run
+			return l, true
+		}
+		return f.r.eval(src)
 	}
-	return f.test(v), true
-}
-
-// test is the query's answer for v, the value at its path.
-func (f *fastQuery) test(v any) bool {
+	v, ok := src.value(f.path)
+	if !ok {
+		return false, false
+	}
 	if f.op == 0 {
-		return truthy(v)
+		return truthy(v), true
 	}
 	c := gojq.Compare(v, f.konst)
 	if f.swapped {
@@ -147,17 +160,34 @@ func (f *fastQuery) test(v any) bool {
 	}
 	switch f.op {
 	case gojq.OpEq:
-		return c == 0
+		return c == 0, true
 	case gojq.OpNe:
-		return c != 0
+		return c != 0, true
 	case gojq.OpGt:
-		return c > 0
+		return c > 0, true
 	case gojq.OpLt:
-		return c < 0
+		return c < 0, true
 	case gojq.OpGe:
-		return c >= 0
+		return c >= 0, true
 	}
-	return c <= 0
+	return c <= 0, true
+}
+
+// objectSource reads paths from a built input object.
+type objectSource struct{ in any }
+
+func (s *objectSource) value(path []string) (any, bool) {
+	v := s.in
+	for _, k := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case nil:
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 func truthy(v any) bool {

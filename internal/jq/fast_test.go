@@ -14,7 +14,9 @@ func TestFastPathAgreesWithGojq(t *testing.T) {
 		".payload.temp == 30", ".payload.temp != 30", "30 < .payload.temp", `.payload.id == "s1"`,
 		`.payload.id > "s"`, ".payload.ok == true", ".payload.n == null", ".payload.temp > -1e3",
 		".payload.alarm", ".topic", `."payload"."temp" > 1`, ".payload.a.b.c == 1", ".payload.temp == 1e500",
-		`.payload.temp > 12345678901234567890123`,
+		`.payload.temp > 12345678901234567890123`, ".payload.temp > 30 and .payload.id == \"s1\"",
+		".payload.ok or .payload.temp > 30", "(.payload.temp > 30) and (.payload.alarm or .payload.n == null)",
+		".payload.alarm and .payload.temp.x", ".payload.ok or .payload.temp.x > 1",
 	}
 	big, _ := new(big.Int).SetString("12345678901234567890124", 10)
 	payloads := []any{
@@ -48,7 +50,7 @@ func TestFastPathAgreesWithGojq(t *testing.T) {
 
 func TestFastPathOnlyForItsShapes(t *testing.T) {
 	for _, expr := range []string{
-		".payload.temp? > 30", ".payload[] > 1", ".payload.temp + 1 > 30", "(.payload.temp > 30)", ".payload.t > 30 and .qos == 0",
+		".payload.temp? > 30", ".payload[] > 1", ".payload.temp + 1 > 30", ".payload.t > 30 and (.qos | not)", "(.payload.temp > 30)[0]",
 		`.payload.id == "\(.topic)"`, ".payload.temp > $x", "def f: 1; .payload.temp > f", ".payload[0] > 1", `.payload.temp == @base64 "x"`,
 	} {
 		q, err := Compile(expr, Options{})

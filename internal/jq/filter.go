@@ -19,12 +19,12 @@ func NewFilter(q *Query) *Filter { return &Filter{q: q, in: NewInput()} }
 
 // Keep says whether m is kept: the query yields a truthy value on it. payload is m's decoded payload, or nil
 // when no format was asked for (jq then sees the payload as a string, or its base64 when it is not UTF-8).
-// A filter of the shape .payload.x.y OP constant (or .topic == "...", or a bare path) is answered from the
-// one value it reads, without building the input object or starting gojq.
+// A filter of paths compared with constants, joined by and/or (.payload.temp > 30 and .topic == "a/b"), is
+// answered from the values it reads, without building the input object or starting gojq.
 func (f *Filter) Keep(ctx context.Context, m *message.Message, payload *codec.Value) (bool, error) {
 	if fq := f.q.fast; fq != nil {
-		if v, ok := f.fastValue(fq.path, m, payload); ok {
-			return fq.test(v), nil
+		if keep, ok := fq.eval(&messageSource{f: f, m: m, payload: payload}); ok {
+			return keep, nil
 		}
 	}
 	in, err := f.input(m, payload)
@@ -54,9 +54,17 @@ func (f *Filter) input(m *message.Message, payload *codec.Value) (map[string]any
 	return f.in.Set(m, p), nil
 }
 
-// fastValue is the value at path in m's input object, read without building it; ok is false when only the
-// whole object and gojq can say (an error on the way, a member that needs the object built).
-func (f *Filter) fastValue(path []string, m *message.Message, payload *codec.Value) (any, bool) {
+// messageSource reads paths of a message's input object without building it.
+type messageSource struct {
+	f       *Filter
+	m       *message.Message
+	payload *codec.Value
+}
+
+// value is the value at path in the input object; ok is false when only the whole object and gojq can
+// say (an error on the way, a member that needs the object built).
+func (s *messageSource) value(path []string) (any, bool) {
+	f, m, payload := s.f, s.m, s.payload
 	switch path[0] {
 	case "payload":
 		if payload == nil {

@@ -14,7 +14,8 @@ import (
 // raw payloads.
 func TestKeepFastAndSlowAgree(t *testing.T) {
 	exprs := []string{".payload.temp > 30", ".payload.a.b == \"x\"", ".topic == \"s/1\"", ".qos >= 1", ".retain",
-		".payload", ".payload.temp", ".nosuch.x == null", ".payload.temp > 30 and .qos == 0", ".time > \"2000\""}
+		".payload", ".payload.temp", ".nosuch.x == null", ".payload.temp > 30 and .qos == 0", ".time > \"2000\"",
+		".payload.a.b == \"x\" or .payload.temp > 30", "(.retain or .payload.temp) and .topic == \"s/1\""}
 	payloads := []string{`{"temp":31}`, `{"temp":29.5,"a":{"b":"x"}}`, `{"temp":"hot"}`, `[1,2]`, `"str"`, `null`, `{"a":{"b":[1]}}`, `{"a":"s"}`}
 	enc, _ := codec.NewEncoder(codec.Options{Format: codec.CBOR})
 	for _, expr := range exprs {

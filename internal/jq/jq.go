@@ -97,7 +97,7 @@ func (e *RuntimeError) Unwrap() error { return e.Err }
 // stopping at the first; an error raised before one is returned.
 func (q *Query) Match(ctx context.Context, in any) (bool, error) {
 	if q.fast != nil {
-		if keep, ok := q.fast.match(in); ok {
+		if keep, ok := q.fast.eval(&objectSource{in: in}); ok {
 			return keep, nil
 		}
 	}
