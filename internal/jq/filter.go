@@ -10,8 +10,9 @@ import (
 // Filter runs one Query over a stream of messages: --filter with Keep, --select with Select. It reuses its
 // input object, so it serves one stream from one goroutine; what Select yields is valid until the next call.
 type Filter struct {
-	q  *Query
-	in *Input
+	q   *Query
+	in  *Input
+	src messageSource // reused: handed to the fast path as an interface, a new one would be allocated
 }
 
 // NewFilter returns a Filter running q.
@@ -23,7 +24,10 @@ func NewFilter(q *Query) *Filter { return &Filter{q: q, in: NewInput()} }
 // answered from the values it reads, without building the input object or starting gojq.
 func (f *Filter) Keep(ctx context.Context, m *message.Message, payload *codec.Value) (bool, error) {
 	if fq := f.q.fast; fq != nil {
-		if keep, ok := fq.eval(&messageSource{f: f, m: m, payload: payload}); ok {
+		f.src = messageSource{f: f, m: m, payload: payload}
+		keep, ok := fq.eval(&f.src)
+		f.src = messageSource{}
+		if ok {
 			return keep, nil
 		}
 	}
