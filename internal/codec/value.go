@@ -46,11 +46,7 @@ func (v *Value) Note() error { return v.note }
 func (v *Value) AppendJSON(dst []byte) []byte {
 	switch v.src {
 	case srcRaw:
-		out, err := jsonvalue.AppendCompact(dst, v.data)
-		if err != nil { // Decode checked it; never
-			return append(dst, "null"...)
-		}
-		return out
+		return jsonvalue.AppendCompactValid(dst, v.data) // Decode checked it
 	case srcCompact:
 		return append(dst, v.data...)
 	case srcTree:

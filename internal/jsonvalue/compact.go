@@ -14,6 +14,12 @@ func AppendCompact(dst, src []byte) ([]byte, error) {
 		}
 		return dst, err
 	}
+	return AppendCompactValid(dst, src), nil
+}
+
+// AppendCompactValid is AppendCompact for src already known to be Valid (a decoder checked it): the check
+// is not made again.
+func AppendCompactValid(dst, src []byte) []byte {
 	inString := false
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -40,7 +46,7 @@ func AppendCompact(dst, src []byte) ([]byte, error) {
 		dst = append(dst, c)
 		i++
 	}
-	return dst, nil
+	return dst
 }
 
 // Canonical is text written again compact with numbers in one spelling (1e-07 and 1e-7 alike) and members
