@@ -2,14 +2,14 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
-	"io"
 	"net"
 	"testing"
 	"time"
 
 	"github.com/mochi-mqtt/server/v2/packets"
+
+	"mqtt/internal/broker/brokertest"
 )
 
 // rawClient speaks MQTT packet by packet, so a test sees exactly what a broker answers: reason
@@ -70,7 +70,11 @@ func connectRaw(t testing.TB, conn net.Conn, o connectOpts) (*rawClient, byte, e
 		pk.Connect.WillFlag, pk.Connect.WillTopic, pk.Connect.WillPayload = true, w.TopicName, w.Payload
 		pk.Connect.WillQos, pk.Connect.WillRetain = w.FixedHeader.Qos, w.FixedHeader.Retain
 	}
-	if _, err := conn.Write(encode(t, pk)); err != nil {
+	data, err := brokertest.Encode(pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Write(data); err != nil {
 		return nil, 0, err
 	}
 	ack, err := c.read()
@@ -80,43 +84,12 @@ func connectRaw(t testing.TB, conn net.Conn, o connectOpts) (*rawClient, byte, e
 	return c, ack.ReasonCode, err
 }
 
-func encode(t testing.TB, pk packets.Packet) []byte {
-	var buf bytes.Buffer
-	if err := pk.ConnectEncode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func (c *rawClient) send(pk packets.Packet) {
 	c.t.Helper()
 	pk.ProtocolVersion = c.version
-	var buf bytes.Buffer
-	var err error
-	switch pk.FixedHeader.Type {
-	case packets.Connect:
-		err = pk.ConnectEncode(&buf)
-	case packets.Publish:
-		err = pk.PublishEncode(&buf)
-	case packets.Puback:
-		err = pk.PubackEncode(&buf)
-	case packets.Pubrec:
-		err = pk.PubrecEncode(&buf)
-	case packets.Pubrel:
-		err = pk.PubrelEncode(&buf)
-	case packets.Pubcomp:
-		err = pk.PubcompEncode(&buf)
-	case packets.Subscribe:
-		err = pk.SubscribeEncode(&buf)
-	case packets.Pingreq:
-		err = pk.PingreqEncode(&buf)
-	case packets.Disconnect:
-		err = pk.DisconnectEncode(&buf)
-	default:
-		c.t.Fatalf("rawClient cannot send packet type %d", pk.FixedHeader.Type)
-	}
+	data, err := brokertest.Encode(pk)
 	if err == nil {
-		_, err = c.conn.Write(buf.Bytes())
+		_, err = c.conn.Write(data)
 	}
 	if err != nil {
 		c.t.Fatalf("sending %s: %v", packets.PacketNames[pk.FixedHeader.Type], err)
@@ -124,43 +97,7 @@ func (c *rawClient) send(pk packets.Packet) {
 }
 
 // read reads the next packet, or returns the error that ended the connection.
-func (c *rawClient) read() (packets.Packet, error) {
-	var pk packets.Packet
-	b, err := c.r.ReadByte()
-	if err != nil {
-		return pk, err
-	}
-	if err := pk.FixedHeader.Decode(b); err != nil {
-		return pk, err
-	}
-	if pk.FixedHeader.Remaining, _, err = packets.DecodeLength(c.r); err != nil {
-		return pk, err
-	}
-	body := make([]byte, pk.FixedHeader.Remaining)
-	if _, err := io.ReadFull(c.r, body); err != nil {
-		return pk, err
-	}
-	pk.ProtocolVersion = c.version
-	switch pk.FixedHeader.Type {
-	case packets.Connack:
-		err = pk.ConnackDecode(body)
-	case packets.Publish:
-		err = pk.PublishDecode(body)
-	case packets.Puback:
-		err = pk.PubackDecode(body)
-	case packets.Pubrec:
-		err = pk.PubrecDecode(body)
-	case packets.Pubrel:
-		err = pk.PubrelDecode(body)
-	case packets.Pubcomp:
-		err = pk.PubcompDecode(body)
-	case packets.Suback:
-		err = pk.SubackDecode(body)
-	case packets.Disconnect:
-		err = pk.DisconnectDecode(body)
-	}
-	return pk, err
-}
+func (c *rawClient) read() (packets.Packet, error) { return brokertest.Read(c.r, c.version) }
 
 // await reads until a packet of type t, acknowledging and keeping the PUBLISH packets on the way.
 func (c *rawClient) await(t byte) packets.Packet {

@@ -6,7 +6,8 @@
 # Run it under the shared lock: flock /tmp/mqtt-bench.lock scripts/broker-bench.sh
 #
 #   scripts/broker-bench.sh [N]    (default 200000; MQTT=path/to/mqtt, else built from this checkout;
-#                                  WAIT=seconds the subscriber waits for the last message, default 60)
+#                                  WAIT=seconds the subscriber waits for the last message, default 60;
+#                                  QOS, CLIENTS and BROKERS narrow the runs, e.g. QOS=1 BROKERS=mqtt)
 set -euo pipefail
 export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
 export PATH="$PATH:/usr/sbin"
@@ -54,8 +55,8 @@ run() { # $1 broker, $2 clients (mqtt or mosquitto), $3 QoS
            printf "%-10s %-17s QoS %s  %14s  %6.2f us broker CPU/msg  (%d of %d delivered)\n", b, c" clients", q, rate, (c1-c0)*1e6/n, got, n}'
 }
 
-for q in 0 1; do
-  for clients in mqtt mosquitto; do
-    for b in mqtt mosquitto; do run "$b" "$clients" "$q"; done
+for q in ${QOS:-0 1}; do
+  for clients in ${CLIENTS:-mqtt mosquitto}; do
+    for b in ${BROKERS:-mqtt mosquitto}; do run "$b" "$clients" "$q"; done
   done
 done
