@@ -67,9 +67,11 @@ persistence, persistence_location, max_queued_messages and max_inflight_messages
 Flags given as well take precedence, and --listen adds listeners.
 
 Limits: packets of at most --max-packet-size bytes (1 MiB by default), CONNECT within 10 s of connecting,
---max-connections at once (no limit by default), --max-inflight QoS 1 and 2 messages unacknowledged per
-client (20) and --max-queued-messages more kept for it (1000; 0 is no limit for both, as in mosquitto),
-10,000 subscriptions per client, 100,000 retained messages of 256 MiB in all.
+--max-connections at once (no limit by default), --max-inflight plus --max-queued-messages QoS 1 and 2
+messages kept per client, unacknowledged or waiting (20 + 8172; 0 is no limit, as in mosquitto), past which
+a message for that client is dropped, as mosquitto drops it; 10,000 subscriptions per client, 100,000
+retained messages of 256 MiB in all. Unlike mosquitto, an online client is sent what it has at once: the
+in-flight count does not hold messages back.
 
 $SYS/broker/... topics (version, uptime, clients, messages, ...) are published every second.`
 
@@ -93,8 +95,8 @@ func brokerCommand(streams *iostreams.IOStreams) *cli.Command {
 			&cli.StringFlag{Name: "store", Usage: "keep sessions and retained messages in `DIR` across restarts (FILE.json: retained only)"},
 			&cli.UintFlag{Name: "max-packet-size", Usage: "refuse packets larger than `BYTES` (default 1048576)"},
 			&cli.IntFlag{Name: "max-connections", Usage: "accept at most `N` connections at once (default no limit)"},
-			&cli.IntFlag{Name: "max-inflight", Usage: "at most `N` QoS 1 and 2 messages unacknowledged per client (default 20; 0 no limit)"},
-			&cli.IntFlag{Name: "max-queued-messages", Usage: "keep at most `N` more QoS 1 and 2 messages per client (default 1000; 0 no limit)"},
+			&cli.IntFlag{Name: "max-inflight", Usage: "with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; `N` in flight (default 20; 0 no limit)"},
+			&cli.IntFlag{Name: "max-queued-messages", Usage: "`N` more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)"},
 			&cli.StringSliceFlag{Name: "ws-allow-origin", Usage: "let browser pages from `ORIGIN` (https://host:port, or *) use the ws:// and wss:// listeners"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log connects, refusals, disconnects, subscriptions and ACL denials on stderr"},
 		},

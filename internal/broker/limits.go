@@ -19,13 +19,15 @@ type Limits struct {
 	ConnectTimeout time.Duration
 	// MaxConnections is how many connections may be open at once; 0 is no limit.
 	MaxConnections int
-	// MaxInflight is how many QoS 1 and 2 messages may be on their way to one client, not yet
-	// acknowledged, as mosquitto's max_inflight_messages; 20 by default, negative no limit.
+	// MaxInflight and MaxQueued are mosquitto's max_inflight_messages and max_queued_messages:
+	// together, how many QoS 1 and 2 messages are kept for one client, sent and unacknowledged
+	// or waiting (offline). Past them a message for the client is dropped, as mosquitto drops
+	// it. mochi sends an online client all it has without a window: its window (the receive
+	// maximum) loses count when it sends a queued message, and stalls the client for good, so
+	// MaxInflight does not hold messages back. 20 and 8172 by default, 8192 in all, mochi's own
+	// default; negative is no limit (mochi's bound, 65535 in all, remains).
 	MaxInflight int
-	// MaxQueued is how many more QoS 1 and 2 messages are kept for a client, offline or with
-	// MaxInflight reached, as mosquitto's max_queued_messages; 1000 by default, negative no limit
-	// (mochi's own bound, 65535 in all, remains).
-	MaxQueued int
+	MaxQueued   int
 	// MaxSubscriptions is how many subscriptions one client may hold; 10,000 by default,
 	// negative no limit.
 	MaxSubscriptions int
@@ -52,7 +54,7 @@ func (l Limits) withDefaults() Limits {
 		l.ConnectTimeout = 10 * time.Second
 	}
 	def(&l.MaxInflight, 20)
-	def(&l.MaxQueued, 1000)
+	def(&l.MaxQueued, 8172)
 	def(&l.MaxSubscriptions, 10000)
 	def(&l.MaxRetained, 100000)
 	if l.MaxRetainedBytes == 0 {
@@ -96,23 +98,9 @@ func (h *limiter) ID() string { return "limits" }
 
 func (h *limiter) Provides(b byte) bool {
 	return bytes.Contains([]byte{
-		mqtt.OnConnect, mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnDisconnect, mqtt.OnPublish,
+		mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnDisconnect, mqtt.OnPublish,
 		mqtt.OnRetainMessage, mqtt.OnRetainedExpired, mqtt.OnStarted,
 	}, []byte{b})
-}
-
-// OnConnect applies MaxInflight as the client's receive maximum, which is what mochi counts
-// messages in flight against (a 3.1.1 client sends none: mochi would send without bound).
-func (h *limiter) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
-	if h.lim.MaxInflight < 0 {
-		return nil
-	}
-	n := uint16(min(h.lim.MaxInflight, math.MaxUint16))
-	if rm := cl.Properties.Props.ReceiveMaximum; rm == 0 || rm > n {
-		cl.Properties.Props.ReceiveMaximum = n
-		cl.State.Inflight.ResetSendQuota(int32(n))
-	}
-	return nil
 }
 
 // OnSubscribe hides from mochi the new filters past MaxSubscriptions: an empty filter is invalid,
