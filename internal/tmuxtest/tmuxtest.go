@@ -92,6 +92,12 @@ func (term *Terminal) Screen() string {
 	return term.run("capture-pane", "-p", "-t", "0")
 }
 
+// ScreenEscapes is the screen with its attributes and colours as escape sequences (capture-pane -e).
+func (term *Terminal) ScreenEscapes() string {
+	term.t.Helper()
+	return term.run("capture-pane", "-p", "-e", "-t", "0")
+}
+
 // Dead reports whether the program has exited, and its exit status.
 func (term *Terminal) Dead() (bool, int) {
 	term.t.Helper()

@@ -14,7 +14,17 @@ import (
 // error). The store goes on counting what is added to it meanwhile; Run only reads it. Signals are the
 // caller's: in the terminal's raw mode ctrl-c is a key, which quits.
 func Run(ctx context.Context, store *Store, o Options, in io.Reader, out io.Writer) error {
-	m := newModel(ctx, store, o)
+	_, err := tea.NewProgram(newModel(ctx, store, o), programOptions(ctx, o, in, out)...).Run()
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}
+
+func programOptions(ctx context.Context, o Options, in io.Reader, out io.Writer) []tea.ProgramOption {
 	env := o.Environ
 	if env == nil {
 		env = os.Environ()
@@ -31,12 +41,5 @@ func Run(ctx context.Context, store *Store, o Options, in io.Reader, out io.Writ
 		// richer, never poorer.
 		opts = append(opts, tea.WithColorProfile(colorprofile.ANSI))
 	}
-	_, err := tea.NewProgram(m, opts...).Run()
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if errors.Is(err, tea.ErrInterrupted) {
-		return nil
-	}
-	return err
+	return opts
 }

@@ -21,7 +21,7 @@ func (m *model) columns() columns {
 	c := columns{count: 5, age: ageWidth, flags: flagsWidth}
 	longest := 5
 	for _, v := range m.snap.Topics {
-		c.count = max(c.count, len(strconv.FormatUint(v.Count, 10)))
+		c.count = max(c.count, digits(v.Count))
 		longest = max(longest, width(visible(v.Name, false)))
 	}
 	w := m.width
@@ -209,4 +209,13 @@ func pick(w int, long, short string) string {
 		return long
 	}
 	return short
+}
+
+// digits is how many decimal digits n has.
+func digits(n uint64) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
 }
