@@ -19,14 +19,14 @@ const Wait = 20 * time.Second
 
 // Terminal is one tmux window running one program.
 type Terminal struct {
-	t    testing.TB
-	sock string
+	t      testing.TB
+	sock   string
+	status string // the file where the program's exit status is written
 }
 
 // Start runs argv (with env added to the test's environment) in a new detached tmux session of width by
-// height cells. The window stays after the program exits, so that its exit status can be read (tmux 3.3
-// blanks the screen of a dead pane: a program whose last screen matters waits for a key). Without tmux the
-// test is skipped, or fails under CI=true.
+// height cells. Without tmux the test is skipped, or fails under CI=true. (tmux 3.3 blanks the screen of a
+// program that has exited: one whose last screen matters waits for a key.)
 func Start(t testing.TB, width, height int, env []string, argv ...string) *Terminal {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -40,22 +40,21 @@ func Start(t testing.TB, width, height int, env []string, argv ...string) *Termi
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := &Terminal{t: t, sock: filepath.Join(dir, "s")}
+	term := &Terminal{t: t, sock: filepath.Join(dir, "s"), status: filepath.Join(dir, "status")}
 	t.Cleanup(func() {
 		_ = exec.Command("tmux", "-S", term.sock, "kill-server").Run()
 		_ = os.RemoveAll(dir)
 	})
-	var cmd []string
-	cmd = append(cmd, "env")
-	cmd = append(cmd, env...)
+	// tmux does not always know a dead pane's exit status (3.3a): a shell around the program writes it.
+	cmd := append([]string{"env"}, env...)
+	cmd = append(cmd, "sh", "-c", `"$@"; echo $? >"$0"`, term.status)
 	cmd = append(cmd, argv...)
 	quoted := make([]string, len(cmd))
 	for i, a := range cmd {
 		quoted[i] = shellQuote(a)
 	}
 	// -f /dev/null: no user configuration.
-	term.run("-f", "/dev/null", "set-option", "-g", "remain-on-exit", "on", ";",
-		"new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), strings.Join(quoted, " "))
+	term.run("-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), strings.Join(quoted, " "))
 	return term
 }
 
@@ -98,20 +97,6 @@ func (term *Terminal) ScreenEscapes() string {
 	return term.run("capture-pane", "-p", "-e", "-t", "0")
 }
 
-// Dead reports whether the program has exited, and its exit status.
-func (term *Terminal) Dead() (bool, int) {
-	term.t.Helper()
-	out := strings.Fields(term.run("display-message", "-p", "-t", "0", "#{pane_dead} #{pane_dead_status}"))
-	if len(out) == 0 || out[0] != "1" {
-		return false, 0
-	}
-	status := -1
-	if len(out) > 1 {
-		status, _ = strconv.Atoi(out[1])
-	}
-	return true, status
-}
-
 // WaitFor polls the screen until ok accepts it, and returns it; after Wait it fails the test with the last
 // screen seen.
 func (term *Terminal) WaitFor(what string, ok func(screen string) bool) string {
@@ -147,7 +132,11 @@ func (term *Terminal) WaitExit() int {
 	term.t.Helper()
 	deadline := time.Now().Add(Wait)
 	for {
-		if dead, status := term.Dead(); dead {
+		if b, err := os.ReadFile(term.status); err == nil && strings.HasSuffix(string(b), "\n") {
+			status, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				term.t.Fatalf("exit status %q", b)
+			}
 			return status
 		}
 		if time.Now().After(deadline) {

@@ -83,8 +83,13 @@ func (m *model) detailBody() []string {
 		title += ", the first " + strconv.Itoa(len(last.Payload)) + " shown"
 	}
 	section(title)
+	if last.Size == 0 {
+		out = append(out, m.st.faint.Render(cut("  (empty)", w)))
+	}
 	for _, l := range limitLines(visible(pretty, true), maxPrettyLines) {
-		add("  " + l)
+		if last.Size > 0 {
+			add("  " + l)
+		}
 	}
 	if len(d.entries) > 1 {
 		prev := &d.entries[len(d.entries)-2]
