@@ -67,7 +67,6 @@ func Replay(ctx context.Context, r io.Reader, publish Publish, o Options) (Resul
 	}
 	seeker, origin := seekable(r)
 	var kept []Record // the first pass, when r cannot be read again
-	p.start = p.clock.Now()
 	for {
 		p.res.Passes++
 		before := p.res.Published
@@ -115,7 +114,7 @@ type player struct {
 	o       Options
 	publish Publish
 	clock   Clock
-	start   time.Time     // when the replay began: t_0 is due then
+	start   time.Time     // when the first record was read: t_0 is due then
 	t0      time.Time     // the first recorded time; zero until a record has one
 	off     time.Duration // the current record's time since t0
 	span    time.Duration // the latest offset of this pass
@@ -157,6 +156,9 @@ func (p *player) nextPass() {
 }
 
 func (p *player) play(ctx context.Context, rec *Record) error {
+	if p.start.IsZero() {
+		p.start = p.clock.Now()
+	}
 	if !rec.Time.IsZero() {
 		if p.t0.IsZero() {
 			p.t0 = rec.Time
