@@ -34,18 +34,22 @@ func TestReaderReadsWhatSubJSONWrites(t *testing.T) {
 		{Topic: "v5 text correlation", Props: &message.Properties{CorrelationData: []byte("id-7")}},
 		{Topic: "v5 none", Props: &message.Properties{}},
 	}
-	for _, opts := range []format.JSONOptions{{}, {Pretty: true}} {
+	for _, opts := range []format.JSONOptions{{}, {Pretty: true}, {Output: "hex"}, {Output: "base64", Pretty: true}} {
+		jl, err := format.NewJSONLines(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var rec []byte
 		for i := range msgs {
 			m := msgs[i]
 			m.Received = at
-			rec, _ = format.NewJSONLines(opts).Append(rec, &m)
+			rec, _ = jl.Append(rec, &m)
 		}
 		r := NewReader(bytes.NewReader(rec), 0)
 		for i, want := range msgs {
 			got, err := r.Next()
 			if err != nil {
-				t.Fatalf("pretty %v, record %d: %v", opts.Pretty, i, err)
+				t.Fatalf("%+v, record %d: %v", opts, i, err)
 			}
 			if !got.Time.Equal(at) {
 				t.Errorf("time %v", got.Time)
@@ -57,7 +61,7 @@ func TestReaderReadsWhatSubJSONWrites(t *testing.T) {
 				got.Message.Payload = []byte{}
 			}
 			if !reflect.DeepEqual(got.Message, want) {
-				t.Errorf("pretty %v, record %d:\n got %+v %+v\nwant %+v %+v", opts.Pretty, i, got.Message, got.Message.Props, want, want.Props)
+				t.Errorf("%+v, record %d:\n got %+v %+v\nwant %+v %+v", opts, i, got.Message, got.Message.Props, want, want.Props)
 			}
 		}
 		if _, err := r.Next(); err != io.EOF {
@@ -68,7 +72,11 @@ func TestReaderReadsWhatSubJSONWrites(t *testing.T) {
 
 func TestReaderEmbeddedPayload(t *testing.T) {
 	m := message.Message{Topic: "j", Payload: []byte(`{ "a": [1, 2] }`)}
-	rec, _ := format.NewJSONLines(format.JSONOptions{EmbedPayload: true}).Append(nil, &m)
+	jl, err := format.NewJSONLines(format.JSONOptions{EmbedPayload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := jl.Append(nil, &m)
 	got, err := NewReader(bytes.NewReader(rec), 0).Next()
 	if err != nil || string(got.Message.Payload) != `{"a":[1,2]}` {
 		t.Errorf("%q %v", got.Message.Payload, err)
@@ -86,7 +94,8 @@ func TestReaderLineNumbers(t *testing.T) {
 		{ok + "\r\n" + `{"payload":"x"}`, 2, ErrNoTopic},
 		{`{"topic":""}`, 1, ErrNoTopic},
 		{`{"topic":"a","payload":"%%%","encoding":"base64"}`, 1, ErrBase64},
-		{`{"topic":"a","payload":"x","encoding":"hex"}`, 1, ErrEncoding},
+		{`{"topic":"a","payload":"x","encoding":"hex"}`, 1, ErrHex},
+		{`{"topic":"a","payload":"x","encoding":"rot13"}`, 1, ErrEncoding},
 		{`{"topic":"a","payload":{"x":1},"encoding":"base64"}`, 1, ErrEncoding},
 		{`{"topic":"a","qos":-1}`, 1, ErrQoS},
 		{`{"topic":"a","time":"yesterday"}`, 1, ErrTime},

@@ -6,6 +6,7 @@ package replay
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,6 +62,7 @@ var (
 	ErrNoTopic     = errors.New(`no "topic"`)
 	ErrEncoding    = errors.New(`unknown "encoding"`)
 	ErrBase64      = errors.New("payload is not valid base64")
+	ErrHex         = errors.New("payload is not valid hex")
 	ErrQoS         = errors.New(`"qos" must be 0, 1 or 2`)
 	ErrTime        = errors.New(`"time" is not an RFC 3339 time`)
 	ErrTimeNS      = errors.New(`"time_ns" is not an integer number of nanoseconds`)
@@ -103,7 +105,7 @@ func decodeRecord(b []byte) (Record, error) {
 }
 
 // decodePayload turns "payload" back into bytes: a string is the payload itself (UTF-8), or its base64 with
-// "encoding":"base64"; any other JSON value was embedded by --json-payload and comes back compacted, as it
+// "encoding":"base64", or its hex with "encoding":"hex" (--output hex); any other JSON value was embedded by --json-payload and comes back compacted, as it
 // was written.
 func decodePayload(raw json.RawMessage, encoding string) ([]byte, error) {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -130,6 +132,12 @@ func decodePayload(raw json.RawMessage, encoding string) ([]byte, error) {
 		p, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
 			return nil, ErrBase64
+		}
+		return p, nil
+	case "hex":
+		p, err := hex.DecodeString(s)
+		if err != nil {
+			return nil, ErrHex
 		}
 		return p, nil
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // Run shows the view on the terminal behind in and out until the user quits (nil) or ctx ends (ctx's
-// error). The store goes on counting what is added to it meanwhile; Run only reads it. Signals are the
-// caller's: in the terminal's raw mode ctrl-c is a key, which quits.
+// error). A nil in reads the keys from standard input, or from the controlling terminal when standard
+// input is not one (mqtt watch < file). The store goes on counting what is added to it meanwhile; Run only
+// reads it. Signals are the caller's: in the terminal's raw mode ctrl-c is a key, which quits.
 func Run(ctx context.Context, store *Store, o Options, in io.Reader, out io.Writer) error {
 	_, err := tea.NewProgram(newModel(ctx, store, o), programOptions(ctx, o, in, out)...).Run()
 	if err != nil && ctx.Err() != nil {
@@ -30,8 +31,11 @@ func programOptions(ctx context.Context, o Options, in io.Reader, out io.Writer)
 		env = os.Environ()
 	}
 	opts := []tea.ProgramOption{
-		tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithFPS(frameRate),
+		tea.WithContext(ctx), tea.WithOutput(out), tea.WithFPS(frameRate),
 		tea.WithoutSignalHandler(), tea.WithEnvironment(env),
+	}
+	if in != nil {
+		opts = append(opts, tea.WithInput(in))
 	}
 	if !o.Color {
 		// Attributes only: the selection stays visible in reverse video.
