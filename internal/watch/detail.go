@@ -16,12 +16,17 @@ const maxPrettyLines = 200
 type detailState struct {
 	topic   string
 	entries []Entry // the topic's last messages, oldest first
+	version uint64  // the topic's version the entries are of
 	scroll  int
 }
 
-// refresh copies the topic's history from the store: once a frame, for one topic.
+// refresh copies the topic's history from the store when the topic has changed.
 func (d *detailState) refresh(m *model) {
-	d.entries = m.store.History(d.topic)
+	i := m.snap.Find(d.topic)
+	if i < 0 || m.snap.Topics[i].Version == d.version {
+		return
+	}
+	d.entries, d.version = m.store.History(d.topic), m.snap.Topics[i].Version
 }
 
 func (m *model) renderDetail() []string {

@@ -49,10 +49,3 @@ func (t *rateTracker) sample(s *Snapshot, now time.Time) {
 		v.cache.rate.add(now, v.Count)
 	}
 }
-
-// rowCache is what the view keeps of a topic between frames.
-type rowCache struct {
-	rate        rates
-	line        string // the decoded last value, made visible
-	lineVersion uint64 // the topic's version line was decoded from; 0: not yet
-}

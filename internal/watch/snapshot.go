@@ -29,6 +29,14 @@ type TopicView struct {
 	cache rowCache // the view's: what was drawn of this version
 }
 
+// rowCache is what the view keeps of a topic between frames.
+type rowCache struct {
+	rate        rates
+	line        string // the decoded last value, made visible
+	lineVersion uint64 // the topic's version line was decoded from; 0: not yet
+	nameWidth   int    // the topic's width on the screen; 0: not yet measured
+}
+
 // Snapshot brings into up to date. Only topics that changed since into was last brought up to date are
 // copied, under the store's lock.
 func (s *Store) Snapshot(into *Snapshot) {

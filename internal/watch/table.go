@@ -22,7 +22,10 @@ func (m *model) columns() columns {
 	longest := 5
 	for _, v := range m.snap.Topics {
 		c.count = max(c.count, digits(v.Count))
-		longest = max(longest, width(visible(v.Name, false)))
+		if v.cache.nameWidth == 0 {
+			v.cache.nameWidth = width(visible(v.Name, false))
+		}
+		longest = max(longest, v.cache.nameWidth)
 	}
 	w := m.width
 	if w >= 60 {
