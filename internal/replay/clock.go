@@ -13,24 +13,29 @@ type Clock interface {
 	SleepUntil(ctx context.Context, t time.Time) error
 }
 
-// DefaultSpin is how long before a due time RealClock stops sleeping and starts watching the clock. Go's
-// timers on Linux wait in epoll_wait, whose timeout is whole milliseconds: a timer fires up to a
-// millisecond late (golang/go#53824), which is the whole of a replay's budget.
-const DefaultSpin = 1500 * time.Microsecond
+// Go's timers on Linux wait in epoll_wait, whose timeout is whole milliseconds: a timer fires up to a
+// millisecond late (golang/go#53824), the whole of a replay's budget. So RealClock waits on a timer only
+// until timerMargin before the due time, then in nanosleep(2), whose high-resolution timer wakes within
+// the kernel's timer slack (50 µs), then yields in a loop for the last Spin.
+const timerMargin = 2 * time.Millisecond
+
+// DefaultSpin is RealClock's Spin for a replay: enough to take in the timer slack.
+const DefaultSpin = 100 * time.Microsecond
 
 // RealClock is the system's monotonic clock.
 type RealClock struct {
-	// Spin is how long before the due time a sleep stops waiting on a timer and yields in a loop instead,
-	// for sub-millisecond accuracy at the cost of that much CPU time per wait; 0 only sleeps.
+	// Spin is how long before the due time a sleep stops and yields in a loop instead, for accuracy past
+	// the kernel's timer slack at the cost of that much CPU time per wait; 0 only sleeps.
 	Spin time.Duration
 }
 
 // Now returns time.Now.
 func (RealClock) Now() time.Time { return time.Now() }
 
-// SleepUntil sleeps on a timer until Spin before t, then yields until t.
+// SleepUntil sleeps until t: on a timer (which ctx can end) while t is far, then in nanosleep, then
+// yielding for the last Spin.
 func (c RealClock) SleepUntil(ctx context.Context, t time.Time) error {
-	if d := time.Until(t) - c.Spin; d > 0 {
+	if d := time.Until(t) - timerMargin; d > 0 {
 		timer := time.NewTimer(d)
 		select {
 		case <-timer.C:
@@ -39,10 +44,10 @@ func (c RealClock) SleepUntil(ctx context.Context, t time.Time) error {
 			return ctx.Err()
 		}
 	}
+	for d := time.Until(t) - c.Spin; d > 0; d = time.Until(t) - c.Spin {
+		preciseSleep(d)
+	}
 	for time.Now().Before(t) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		runtime.Gosched()
 	}
 	return ctx.Err()

@@ -43,9 +43,14 @@ func BenchmarkReplayTimingError(b *testing.B) {
 	rec, offs := irregular(600)
 	for _, c := range []struct {
 		speed float64
-		spin  time.Duration
-	}{{1, DefaultSpin}, {10, DefaultSpin}, {1, 0}, {10, 0}} {
-		b.Run(fmt.Sprintf("speed=%v/spin=%v", c.speed, c.spin), func(b *testing.B) {
+		name  string
+		clock Clock
+	}{
+		{1, "default", RealClock{Spin: DefaultSpin}}, {10, "default", RealClock{Spin: DefaultSpin}},
+		{1, "nanosleep", RealClock{}}, {10, "nanosleep", RealClock{}},
+		{1, "timer", timerClock{}}, {10, "timer", timerClock{}},
+	} {
+		b.Run(fmt.Sprintf("speed=%v/clock=%s", c.speed, c.name), func(b *testing.B) {
 			speed := c.speed
 			var errs []time.Duration
 			cpu0, wall0 := cpuTime(), time.Now()
@@ -55,7 +60,7 @@ func BenchmarkReplayTimingError(b *testing.B) {
 					at = append(at, time.Now())
 					return nil
 				}
-				if _, err := Replay(context.Background(), strings.NewReader(rec), pub, Options{Speed: speed, Clock: RealClock{Spin: c.spin}}); err != nil {
+				if _, err := Replay(context.Background(), strings.NewReader(rec), pub, Options{Speed: speed, Clock: c.clock}); err != nil {
 					b.Fatal(err)
 				}
 				for i, t := range at {
@@ -80,4 +85,18 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timerClock sleeps on Go timers alone, for comparison.
+type timerClock struct{ RealClock }
+
+func (timerClock) SleepUntil(ctx context.Context, t time.Time) error {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
