@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,12 +87,14 @@ func resolve(flag, env, prof candidate, def string) setting {
 // (for the -P warning and the password prompt). Tests pass their own.
 type connEnv struct {
 	getenv   func(string) string
-	readFile func(string) ([]byte, error)
+	readFile func(string) ([]byte, error)        // the profiles' file
+	openFile func(string) (io.ReadCloser, error) // a password file, of which one line is read
 	streams  *iostreams.IOStreams
 }
 
 func systemConnEnv(streams *iostreams.IOStreams) connEnv {
-	return connEnv{getenv: os.Getenv, readFile: os.ReadFile, streams: streams}
+	open := func(name string) (io.ReadCloser, error) { return os.Open(name) }
+	return connEnv{getenv: os.Getenv, readFile: os.ReadFile, openFile: open, streams: streams}
 }
 
 // connValues answers parseConn's questions about the connection flags, with the environment and the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -63,6 +64,12 @@ func (f fakeEnv) connEnv(streams *iostreams.IOStreams) connEnv {
 		readFile: func(p string) ([]byte, error) {
 			if s, ok := f.files[p]; ok {
 				return []byte(s), nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		},
+		openFile: func(p string) (io.ReadCloser, error) {
+			if s, ok := f.files[p]; ok {
+				return io.NopCloser(strings.NewReader(s)), nil
 			}
 			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
 		},

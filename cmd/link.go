@@ -22,7 +22,7 @@ import (
 // mosquitto words them, except those mosquitto has no words for because it does not detect them
 // (unacknowledged messages).
 func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostreams.IOStreams) int {
-	cfg, exit := mosqargs.Load(p, args, os.Getenv, os.ReadFile, io.In)
+	cfg, exit := mosqargs.Load(p, args, os.Getenv, nil, io.In)
 	if exit != nil {
 		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
 		// order a script capturing both (2>&1) sees.

@@ -61,6 +61,9 @@ const (
 	errTopicTooLong
 	errTopicUTF8
 	errCertNoTLS
+	errPubFileTooLarge
+	errPubStdinTooLarge
+	errPubLineTooLarge
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
@@ -119,6 +122,11 @@ var mqttText = map[msgID]string{
 	errTopicTooLong:       "Invalid %s topic (%d bytes): a topic can be at most 65535 bytes.",
 	errTopicUTF8:          "Malformed UTF-8 in %s argument: %s at byte %d.",
 	errCertNoTLS:          "--cert and --key need TLS: add --cafile, --capath or --tls-use-os-certs, or use an mqtts:// or wss:// URL.",
+
+	// mosquitto's words; the limit is the most one MQTT packet can carry.
+	errPubFileTooLarge:  "File must be less than 268435455 bytes: \"%s\" is longer.",
+	errPubStdinTooLarge: "Message length must be less than 268435455 bytes: stdin gave more.",
+	errPubLineTooLarge:  "Message length must be less than 268435455 bytes: a line of stdin is longer.",
 }
 
 // problem is a message with its arguments, worded when it is printed.

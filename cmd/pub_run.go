@@ -180,13 +180,17 @@ func readLines(r io.Reader) (<-chan []byte, <-chan error, chan struct{}) {
 	lines, errc, quit := make(chan []byte, 256), make(chan error, 1), make(chan struct{})
 	go func() {
 		defer close(lines)
-		lr := payload.NewLineReader(r)
+		lr := payload.NewLineReader(r, maxPayload)
 		for {
 			line, err := lr.Next()
 			if err != nil {
-				if errors.Is(err, io.EOF) {
+				var tl *payload.TooLargeError
+				switch {
+				case errors.Is(err, io.EOF):
 					err = nil
-				} else {
+				case errors.As(err, &tl):
+					err = &problem{id: errPubLineTooLarge}
+				default:
 					err = fmt.Errorf("reading stdin: %w", err)
 				}
 				errc <- err

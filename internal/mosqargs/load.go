@@ -3,7 +3,8 @@ package mosqargs
 import (
 	"fmt"
 	"io"
-	"os"
+
+	"mqtt/internal/payload"
 )
 
 // Exit is a run that ends while mosquitto is still reading its arguments or setting up the client, before
@@ -18,12 +19,14 @@ type Exit struct {
 // (the default-options file, the command line, the post-parse checks), then each program's own checks
 // (pub reads -f or -s input here), mosquitto_new's refusals and client_opts_set's. args excludes argv[0].
 // env looks up XDG_CONFIG_HOME and HOME; readFile reads the options file, -f files and the TLS files
-// whose presence mosquitto checks (os.ReadFile when nil); stdin is read for pub -s only.
+// whose presence mosquitto checks (when nil, os.ReadFile up to the largest MQTT payload and one byte, so
+// that -f /dev/zero ends with mosquitto's "File must be less than" rather than all memory used); stdin is
+// read for pub -s only, up to the same limit.
 //
 // A nil Exit means the caller connects with the Config (see Config for what it must do then).
 func Load(p Program, args []string, env func(string) string, readFile func(string) ([]byte, error), stdin io.Reader) (*Config, *Exit) {
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = func(name string) ([]byte, error) { return payload.ReadFile(name, maxPayload) }
 	}
 	ps := &parser{p: p, cfg: newConfig(p)}
 	if f := ps.configLoad(args, env, readFile); f != nil {
