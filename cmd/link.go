@@ -27,7 +27,8 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
 		// order a script capturing both (2>&1) sees.
 		_, _ = io.ErrOut.Write(exit.Stderr)
-		_, _ = io.Out.Write(exit.Stdout)
+		// --version and --help name mqtt where mosquitto's name libmosquitto.
+		_, _ = io.Out.Write(mosqargs.NamingRuntime(exit.Stdout, "mqtt "+versionText()))
 		return exit.Code
 	}
 	conn, text := linkedConn(cfg)

@@ -64,6 +64,10 @@ const (
 	errPubFileTooLarge
 	errPubStdinTooLarge
 	errPubLineTooLarge
+	errUnknownOptionMeant
+	errOptionBeforeCommand
+	errUnknownCommand
+	errUnknownCommandMeant
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
@@ -95,7 +99,7 @@ var mqttText = map[msgID]string{
 	errPubTopic:           "Invalid publish topic '%s', does it contain '+' or '#'?",
 	errPubTopicAndMessage: "Both topic and message must be supplied.",
 	errPubOneMode:         "Only one type of message can be sent at once (-m, -f, -s, -l or -n).",
-	errPubRepeat:          "--repeat argument must be 1 or greater.",
+	errPubRepeat:          "--repeat argument must be 0 (for ever) or greater.",
 	errPubRepeatDelay:     "--repeat-delay argument must be 0 or greater.",
 	errPubMaxInflight:     "Maximum inflight messages must be greater than 0.",
 	errPubFile:            "Unable to read file \"%s\": %v.",
@@ -127,6 +131,12 @@ var mqttText = map[msgID]string{
 	errPubFileTooLarge:  "File must be less than 268435455 bytes: \"%s\" is longer.",
 	errPubStdinTooLarge: "Message length must be less than 268435455 bytes: stdin gave more.",
 	errPubLineTooLarge:  "Message length must be less than 268435455 bytes: a line of stdin is longer.",
+
+	errUnknownOptionMeant: "Unknown option '%s': did you mean '%s'?",
+	// `mqtt -p 1 pub`: the program's options are only --help and --version.
+	errOptionBeforeCommand: "Unknown option '%s': options go after the command, as in '%s ...'.",
+	errUnknownCommand:      "Unknown command '%s'.",
+	errUnknownCommandMeant: "Unknown command '%s': did you mean '%s'?",
 }
 
 // problem is a message with its arguments, worded when it is printed.

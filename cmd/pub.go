@@ -82,7 +82,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
 		UsageText:   "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n | --size N} [options]",
-		Description: templateHelp(),
+		Description: "The functions of --template, with examples: mqtt pub --template-help. Everything in full: man mqtt-pub.",
 		Flags:       flags,
 		Action: func(c *cli.Context) error {
 			if c.Bool("template-help") {
@@ -214,17 +214,21 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 
 // parsePayload reads the flags that say what to send (-m, -f, -s, -l, -n; rr has no -l) and -q.
 func (o *pubOptions) parsePayload(c *cli.Context) *problem {
+	// Each of them counts every time it is given: mosquitto_pub refuses -m x -m y as it refuses -m x -n,
+	// where a flag parser would keep y.
 	modes := 0
 	for _, m := range []struct {
 		mode pubMode
+		flag string
 		on   bool
 	}{
-		{modeMessage, isSet(c, "message")}, {modeFile, isSet(c, "file")}, {modeStdin, c.Bool("stdin-file")},
-		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")}, {modeSize, isSet(c, "size")},
+		{modeMessage, "message", isSet(c, "message")}, {modeFile, "file", isSet(c, "file")},
+		{modeStdin, "stdin-file", c.Bool("stdin-file")}, {modeLines, "stdin-line", c.Bool("stdin-line")},
+		{modeNull, "null-message", c.Bool("null-message")}, {modeSize, "size", isSet(c, "size")},
 	} {
 		if m.on {
 			o.Mode = m.mode
-			modes++
+			modes += max(1, flagCount(c, m.flag))
 		}
 	}
 	if modes > 1 {

@@ -148,6 +148,7 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l psk-identity -x -d 'not supported (G
 complete -c mqtt -n '__mqtt_is mqtt pub' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l version -d 'print the version and exit (with code 1, as mosquitto_pub does)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt sub' -l topic -o t -x -d 'topic filter to subscribe to (repeatable)'
@@ -216,6 +217,7 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l psk-identity -x -d 'not supported (G
 complete -c mqtt -n '__mqtt_is mqtt sub' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l version -d 'print the version and exit (with code 1, as mosquitto_sub does)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt rr' -l topic -o t -x -d 'topic to send the request to'
@@ -278,6 +280,7 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l psk-identity -x -d 'not supported (Go
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l version -d 'print the version and exit (with code 1, as mosquitto_rr does)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt broker' -l listen -x -d 'accept clients at URL (repeatable; default tcp://localhost:1883)'

@@ -92,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_pub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -166,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_sub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -234,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_rr does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
