@@ -142,6 +142,10 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 		return e.code
 	}
 	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(err.Error())))
+	var n *notedError
+	if errors.As(err, &n) {
+		fmt.Fprintln(io.ErrOut, label(io, "Note: "+n.note+"."))
+	}
 	return 1
 }
 

@@ -74,6 +74,9 @@ type connOptions struct {
 	// PasswordPrompt, when not empty, is the prompt to ask for the password with before connecting
 	// (--password-prompt); askPassword asks it.
 	PasswordPrompt string
+	// DestinationNote says which MQTT_* variables or profile gave where to connect, for an error
+	// about connecting; empty when the command line alone did.
+	DestinationNote string
 }
 
 // propSep joins the words of one -D into one flag value; a NUL cannot occur in a command-line argument.
@@ -118,8 +121,9 @@ func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
 	}
 	o, err := v.parse(e)
 	if err != nil {
-		return nil, withNote(err, v.note())
+		return nil, withNote(err, v.note(settingFlags))
 	}
+	o.DestinationNote = v.note(destinationFlags)
 	return o, nil
 }
 

@@ -230,11 +230,14 @@ func (v *connValues) IsSet(name string) bool    { return v.get(name).from != fro
 func (v *connValues) Bool(name string) bool     { return v.get(name).value == "true" }
 func (v *connValues) from(name string) origin   { return v.get(name).from }
 
-// note says which options come from the environment or the profile, so that an error about a value the
+// destinationFlags are the settings that say where to connect: the ones a failed connection is about.
+var destinationFlags = []string{"host", "port", "url", "unix", "ws", "ws-path", "A", "proxy", "cafile", "capath", "tls-use-os-certs"}
+
+// note says which of flags come from the environment or the profile, so that an error about a value the
 // user did not type says where it came from. Values are not shown: one may be a password.
-func (v *connValues) note() string {
+func (v *connValues) note(flags []string) string {
 	var env, prof []string
-	for _, f := range settingFlags {
+	for _, f := range flags {
 		switch v.from(f) {
 		case fromEnv:
 			env = append(env, envName(settingKey(f)))

@@ -156,5 +156,14 @@ func withNote(err error, note string) error {
 		q.note = note
 		return &q
 	}
-	return fmt.Errorf("%w (%s)", err, note)
+	return &notedError{err, note}
 }
+
+// notedError is an error that report prints with a Note line after it, as a problem with a note.
+type notedError struct {
+	err  error
+	note string
+}
+
+func (e *notedError) Error() string { return e.err.Error() }
+func (e *notedError) Unwrap() error { return e.err }

@@ -262,7 +262,8 @@ func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStream
 		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
 	}
 	if err != nil && ctx.Err() == nil {
-		return nil, explainConnectFailure(opts.Dial, err)
+		// Say where the address came from when the command line did not give it all (MQTT_PORT=1).
+		return nil, withNote(explainConnectFailure(opts.Dial, err), conn.DestinationNote)
 	}
 	return s, err
 }
