@@ -159,7 +159,7 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	d.Timeout = 30 * time.Second
 	tlsOpts := transport.TLSOptions{
 		CAFile: v.String("cafile"), CAPath: v.String("capath"), CertFile: v.String("cert"), KeyFile: v.String("key"),
-		UseOSCerts: v.Bool("tls-use-os-certs"), Insecure: v.Bool("insecure"), Version: v.String("tls-version"),
+		UseOSCerts: v.Bool("tls-use-os-certs"), Insecure: v.insecure(), Version: v.String("tls-version"),
 	}
 	if a := v.String("tls-alpn"); a != "" {
 		tlsOpts.ALPN = []string{a}

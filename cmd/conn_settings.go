@@ -230,6 +230,15 @@ func (v *connValues) IsSet(name string) bool    { return v.get(name).from != fro
 func (v *connValues) Bool(name string) bool     { return v.get(name).value == "true" }
 func (v *connValues) from(name string) origin   { return v.get(name).from }
 
+// insecure says whether to skip the check that the broker's certificate names the host. A profile's
+// insecure = true (or MQTT_INSECURE) was said for the broker it names: with a host given at a higher
+// place (-h on the command line over a profile's host), it does not apply, as it would otherwise turn
+// the check off, without a word, for a broker nobody vouched for. --insecure applies to any.
+func (v *connValues) insecure() bool {
+	s := v.get("insecure")
+	return s.value == "true" && s.from >= max(v.from("host"), v.from("url"), v.from("unix"))
+}
+
 // destinationFlags are the settings that say where to connect: the ones a failed connection is about.
 var destinationFlags = []string{"host", "port", "url", "unix", "ws", "ws-path", "A", "proxy", "cafile", "capath", "tls-use-os-certs"}
 
