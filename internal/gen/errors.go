@@ -70,6 +70,9 @@ func parseError(name, text string, err error) error {
 // wrapError rewords an error of Execute, which reads
 // "template: NAME:LINE:COL: executing "NAME" at <CALL>: MESSAGE".
 func (t *Template) wrapError(err error) error {
+	if errors.Is(err, ErrStopped) {
+		return ErrStopped
+	}
 	if errors.Is(err, errTooLarge) {
 		return fmt.Errorf("template %s: the output is larger than %d bytes", t.name, t.st.env.MaxSize)
 	}
