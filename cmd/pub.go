@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/pace"
 	"mqtt/internal/session"
@@ -73,7 +74,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "duration", Usage: "stop publishing after `SECONDS` (or a duration like 10m); then wait for acknowledgements"},
 		&cli.StringFlag{Name: "size", Usage: "send `N` random bytes as the payload (new bytes for each message)"},
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
-		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)"},
+		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)"},
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
@@ -134,6 +135,9 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	if perr = o.parsePacing(c); perr != nil {
 		return nil, perr
+	}
+	if err := o.compileTemplate(c.Context); err != nil {
+		return nil, err
 	}
 	switch {
 	case isSet(c, "max-inflight"):
@@ -203,11 +207,31 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 		o.Seed = &seed
 	}
 	o.rnd = newRand(o.Seed)
-	if o.Template {
-		var err error
-		if o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv); err != nil {
-			return usageErr(errPubOption, err.Error()+".")
+	return nil
+}
+
+// compileTemplate compiles --template's texts, before connecting, so that a mistake costs no
+// connection. A signal while a template renders ends the run as the signal does.
+func (o *pubOptions) compileTemplate(ctx context.Context) error {
+	if !o.Template {
+		return nil
+	}
+	var err error
+	o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv, ctx.Done())
+	return templateErr(ctx, err, true)
+}
+
+// templateErr words an error of compiling a template: a problem (with the usage hint for a text on the
+// command line), unless a signal stopped it.
+func templateErr(ctx context.Context, err error, usage bool) error {
+	if errors.Is(err, gen.ErrStopped) {
+		if sig, ok := signalled(ctx); ok {
+			return &exitError{code: sig.ExitCode()}
 		}
+		return context.Cause(ctx)
+	}
+	if err != nil {
+		return &problem{id: errPubOption, args: []any{err.Error() + "."}, usage: usage}
 	}
 	return nil
 }

@@ -30,6 +30,15 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	if o.Mode == modeStdin && len(body) == 0 {
 		return &problem{id: errZeroInput} // as mosquitto_pub: an empty -s is almost always a mistake
 	}
+	if o.tmpl != nil && (o.Mode == modeFile || o.Mode == modeStdin) {
+		name := "-s"
+		if o.Mode == modeFile {
+			name = "-f " + o.File
+		}
+		if err := templateErr(ctx, o.tmpl.compilePayload(name, body), false); err != nil {
+			return err
+		}
+	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
 		return err

@@ -99,7 +99,7 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l rate -x -d 'publish at most N/s mess
 complete -c mqtt -n '__mqtt_is mqtt pub' -l duration -x -d 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l size -x -d 'send N random bytes as the payload (new bytes for each message)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l line-topic -x -d 'with -l, each line is topic SEP payload: a topic per line'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'

@@ -43,7 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
