@@ -66,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -141,7 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -210,7 +210,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -299,7 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile add' = @{
             Commands = @(
@@ -348,7 +348,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile help' = @{
             Commands = @(
@@ -383,6 +383,12 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if ($sub) { $path = "$path $($sub.Name)" }
     }
 
+    # The words a values table lists by running the program (profile names), first field of each line.
+    function Get-Listed($values) {
+        if (-not $values.Listed) { return @() }
+        @(& 'mqtt' @($values.Listed) 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ })
+    }
+
     $spec = $commands[$path]
     $cur = $wordToComplete
     $prefix = ''
@@ -402,13 +408,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if (-not $valueOf) { return '' }
     }
     if ($valueOf) {
-        $choices = @(foreach ($v in $valueOf.Words) { , @($v, $valueOf.Usage, 'ParameterValue') })
+        $choices = @(foreach ($v in @($valueOf.Words) + @(Get-Listed $valueOf)) { , @($v, $valueOf.Usage, 'ParameterValue') })
         $paths = $valueOf.Paths
     } elseif ($cur.StartsWith('-') -and -not $dashDash) {
         $choices = $flagChoices
     } else {
         $choices = @(foreach ($c in $spec.Commands) { , @($c.Name, $c.Usage, 'ParameterValue') }) +
-            @(foreach ($a in $spec.Args.Words) { , @($a, $a, 'ParameterValue') })
+            @(foreach ($a in @($spec.Args.Words) + @(Get-Listed $spec.Args)) { , @($a, $a, 'ParameterValue') })
         $paths = $spec.Args.Paths
         # A command that takes no arguments offers its flags.
         if ($choices.Count -eq 0 -and $paths -eq '' -and -not $dashDash) { $choices = $flagChoices }
