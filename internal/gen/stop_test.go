@@ -34,7 +34,7 @@ func TestStopEndsARange(t *testing.T) {
 	if out, err := tmpl.Append(nil, 1); err != nil || string(out) != "xxx12" {
 		t.Errorf("with an open Stop: %q, %v", out, err)
 	}
-	if _, err := Compile("-m", "{{__stop}}", testEnv()); err == nil {
+	if _, err := Compile("-m", "{{__stop}}", env); err == nil {
 		t.Error("a template may call the stop check by name")
 	}
 }
