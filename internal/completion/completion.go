@@ -167,21 +167,15 @@ func offered(c Command) []string {
 }
 
 // valued lists the names of c's flags that take a value.
-func valued(c Command) []string {
-	var out []string
-	for _, f := range c.Flags {
-		if f.TakesValue {
-			out = append(out, f.Names...)
-		}
-	}
-	return out
-}
+func valued(c Command) []string { return namesOf(c, func(f Flag) bool { return f.TakesValue }) }
 
 // repeatable lists the names of c's flags that may be given more than once.
-func repeatable(c Command) []string {
+func repeatable(c Command) []string { return namesOf(c, func(f Flag) bool { return f.Repeatable }) }
+
+func namesOf(c Command, keep func(Flag) bool) []string {
 	var out []string
 	for _, f := range c.Flags {
-		if f.Repeatable {
+		if keep(f) {
 			out = append(out, f.Names...)
 		}
 	}
