@@ -6,31 +6,19 @@ import "text/template/parse"
 // unknown function: the names are checked before it is added.
 const stopCheck = "__stop"
 
-// checkStopInRanges puts {{stop check}} first in the body of every {{range}} under n: text/template
+// checkStopInRanges puts {{__stop}} first in the body of every {{range}} under root: text/template
 // has no way to interrupt an execution, and a range is the only loop a template has ({{template}},
 // which could recurse, is refused).
-func checkStopInRanges(n parse.Node) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
+func checkStopInRanges(root parse.Node) {
+	visit(root, func(n parse.Node) {
+		r, ok := n.(*parse.RangeNode)
+		if !ok {
 			return
 		}
-		for _, c := range n.Nodes {
-			checkStopInRanges(c)
-		}
-	case *parse.RangeNode:
-		call := &parse.IdentifierNode{NodeType: parse.NodeIdentifier, Pos: n.Pos, Ident: stopCheck}
-		cmd := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{call}}
-		pipe := &parse.PipeNode{NodeType: parse.NodePipe, Pos: n.Pos, Line: n.Line, Cmds: []*parse.CommandNode{cmd}}
-		action := &parse.ActionNode{NodeType: parse.NodeAction, Pos: n.Pos, Line: n.Line, Pipe: pipe}
-		checkStopInRanges(n.List)
-		checkStopInRanges(n.ElseList)
-		n.List.Nodes = append([]parse.Node{action}, n.List.Nodes...)
-	case *parse.IfNode:
-		checkStopInRanges(n.List)
-		checkStopInRanges(n.ElseList)
-	case *parse.WithNode:
-		checkStopInRanges(n.List)
-		checkStopInRanges(n.ElseList)
-	}
+		call := &parse.IdentifierNode{NodeType: parse.NodeIdentifier, Pos: r.Pos, Ident: stopCheck}
+		cmd := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: r.Pos, Args: []parse.Node{call}}
+		pipe := &parse.PipeNode{NodeType: parse.NodePipe, Pos: r.Pos, Line: r.Line, Cmds: []*parse.CommandNode{cmd}}
+		action := &parse.ActionNode{NodeType: parse.NodeAction, Pos: r.Pos, Line: r.Line, Pipe: pipe}
+		r.List.Nodes = append([]parse.Node{action}, r.List.Nodes...)
+	})
 }
