@@ -112,4 +112,8 @@ func TestCommandVersion(t *testing.T) {
 			t.Errorf("%s --help claims libmosquitto:\n%.300s", name, out)
 		}
 	}
+	// The usage mosquitto_pub prints after a mistake stays mosquitto's, byte for byte: scripts compare it.
+	if _, out, _ := run(t, "mosquitto_pub"); out != mosqargs.Usage(mosqargs.Pub) || !strings.Contains(out, "running on libmosquitto 2.0.11.") {
+		t.Errorf("mosquitto_pub with no arguments printed another usage:\n%.300s", out)
+	}
 }

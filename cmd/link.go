@@ -27,8 +27,12 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
 		// order a script capturing both (2>&1) sees.
 		_, _ = io.ErrOut.Write(exit.Stderr)
-		// --version and --help name mqtt where mosquitto's name libmosquitto.
-		_, _ = io.Out.Write(mosqargs.NamingRuntime(exit.Stdout, "mqtt "+versionText()))
+		out := exit.Stdout
+		if exit.Asked {
+			// --version and --help name mqtt where mosquitto's name libmosquitto.
+			out = mosqargs.NamingRuntime(out, "mqtt "+versionText())
+		}
+		_, _ = io.Out.Write(out)
 		return exit.Code
 	}
 	conn, text := linkedConn(cfg)

@@ -13,6 +13,8 @@ import (
 type Exit struct {
 	Code           int
 	Stdout, Stderr []byte
+	// Asked is set for --help and --version: the text was asked for, not printed after a mistake.
+	Asked bool
 }
 
 // Load does what the three mosquitto clients do from main() up to client_connect: client_config_load
@@ -63,9 +65,9 @@ func (ps *parser) configExit(f *failure) *Exit {
 	e := &Exit{Code: 1}
 	switch f.kind {
 	case failHelp:
-		e.Stdout = []byte(Usage(ps.p))
+		e.Stdout, e.Asked = []byte(Usage(ps.p)), true
 	case failVersion:
-		e.Stdout = []byte(Version(ps.p))
+		e.Stdout, e.Asked = []byte(Version(ps.p)), true
 	default:
 		e.Stderr = []byte(ps.visible(f) + fmt.Sprintf(text(msgUseHelp), ps.p.Name()))
 	}
