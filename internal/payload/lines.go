@@ -3,8 +3,10 @@ package payload
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
+	"slices"
 )
 
 // LineReader splits a stream into lines for `pub -l`: the newline is removed, an empty line is an empty
@@ -30,10 +32,20 @@ func (l *LineReader) Buffered() int { return l.r.Buffered() }
 func (l *LineReader) Next() ([]byte, error) {
 	line, err := l.r.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
-		l.long = append(l.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) && len(l.long) <= l.limit {
+		// A line longer than the buffer is kept in pieces until it ends, and joined only then: a line
+		// that never ends (/dev/zero) costs the limit, not the limit again for each doubling of one
+		// buffer on the way there.
+		pieces, n := [][]byte{bytes.Clone(line)}, len(line)
+		for errors.Is(err, bufio.ErrBufferFull) && n <= l.limit {
 			line, err = l.r.ReadSlice('\n')
-			l.long = append(l.long, line...)
+			pieces, n = append(pieces, bytes.Clone(line)), n+len(line)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) || n > l.limit+1 || n == l.limit+1 && line[len(line)-1] != '\n' {
+			return nil, &TooLargeError{l.limit} // longer than the limit, the newline aside
+		}
+		l.long = slices.Grow(l.long[:0], n)
+		for _, p := range pieces {
+			l.long = append(l.long, p...)
 		}
 		line = l.long
 	}

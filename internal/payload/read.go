@@ -18,16 +18,34 @@ type TooLargeError struct{ Limit int }
 
 func (e *TooLargeError) Error() string { return fmt.Sprintf("more than %d bytes", e.Limit) }
 
-// ReadAll reads r to its end, or fails with a *TooLargeError once it has more than limit bytes.
+// ReadAll reads r to its end, or fails with a *TooLargeError once it has more than limit bytes. It
+// reads into chunks and joins them at the end, so that endless input costs the limit in memory, not
+// the two or three times that a buffer doubling on the way there takes (600 MB for /dev/zero).
 func ReadAll(r io.Reader, limit int) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err != nil {
-		return nil, err
+	lr := io.LimitReader(r, int64(limit)+1)
+	var chunks [][]byte
+	n, size := 0, 64<<10 // each chunk twice the one before, up to 4 MiB: small input stays small
+	for ; ; size = min(2*size, 4<<20) {
+		c := make([]byte, size)
+		m, err := io.ReadFull(lr, c)
+		if m > 0 {
+			chunks = append(chunks, c[:m])
+			n += m
+		}
+		if n > limit {
+			return nil, &TooLargeError{limit}
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if len(b) > limit {
-		return nil, &TooLargeError{limit}
+	if len(chunks) == 1 {
+		return chunks[0], nil
 	}
-	return b, nil
+	return bytes.Join(chunks, nil), nil
 }
 
 // ReadFile is os.ReadFile with ReadAll's limit. A regular file larger than limit is refused before it
