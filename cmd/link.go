@@ -22,12 +22,17 @@ import (
 // mosquitto words them, except those mosquitto has no words for because it does not detect them
 // (unacknowledged messages).
 func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostreams.IOStreams) int {
-	cfg, exit := mosqargs.Load(p, args, os.Getenv, os.ReadFile, io.In)
+	cfg, exit := mosqargs.Load(p, args, os.Getenv, nil, io.In)
 	if exit != nil {
 		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
 		// order a script capturing both (2>&1) sees.
 		_, _ = io.ErrOut.Write(exit.Stderr)
-		_, _ = io.Out.Write(exit.Stdout)
+		out := exit.Stdout
+		if exit.Asked {
+			// --version and --help name mqtt where mosquitto's name libmosquitto.
+			out = mosqargs.NamingRuntime(out, "mqtt "+versionText())
+		}
+		_, _ = io.Out.Write(out)
 		return exit.Code
 	}
 	conn, text := linkedConn(cfg)

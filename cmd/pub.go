@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/pace"
 	"mqtt/internal/session"
@@ -76,7 +77,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "duration", Usage: "stop publishing after `SECONDS` (or a duration like 10m); then wait for acknowledgements"},
 		&cli.StringFlag{Name: "size", Usage: "send `N` random bytes as the payload (new bytes for each message)"},
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
-		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)"},
+		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)"},
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
@@ -86,7 +87,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
 		UsageText:   "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n | --size N} [options]",
-		Description: templateHelp(),
+		Description: "The functions of --template, with examples: mqtt pub --template-help. Everything in full: man mqtt-pub.",
 		Flags:       flags,
 		Action: func(c *cli.Context) error {
 			if c.Bool("template-help") {
@@ -138,6 +139,9 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	if perr = o.parsePacing(c); perr != nil {
 		return nil, perr
+	}
+	if err := o.compileTemplate(c.Context); err != nil {
+		return nil, err
 	}
 	switch {
 	case isSet(c, "max-inflight"):
@@ -207,28 +211,52 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 		o.Seed = &seed
 	}
 	o.rnd = newRand(o.Seed)
-	if o.Template {
-		var err error
-		if o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv); err != nil {
-			return usageErr(errPubOption, err.Error()+".")
+	return nil
+}
+
+// compileTemplate compiles --template's texts, before connecting, so that a mistake costs no
+// connection. A signal while a template renders ends the run as the signal does.
+func (o *pubOptions) compileTemplate(ctx context.Context) error {
+	if !o.Template {
+		return nil
+	}
+	var err error
+	o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv, ctx.Done())
+	return templateErr(ctx, err, true)
+}
+
+// templateErr words an error of compiling a template: a problem (with the usage hint for a text on the
+// command line), unless a signal stopped it.
+func templateErr(ctx context.Context, err error, usage bool) error {
+	if errors.Is(err, gen.ErrStopped) {
+		if sig, ok := signalled(ctx); ok {
+			return &exitError{code: sig.ExitCode()}
 		}
+		return context.Cause(ctx)
+	}
+	if err != nil {
+		return &problem{id: errPubOption, args: []any{err.Error() + "."}, usage: usage}
 	}
 	return nil
 }
 
 // parsePayload reads the flags that say what to send (-m, -f, -s, -l, -n; rr has no -l) and -q.
 func (o *pubOptions) parsePayload(c *cli.Context) *problem {
+	// Each of them counts every time it is given: mosquitto_pub refuses -m x -m y as it refuses -m x -n,
+	// where a flag parser would keep y.
 	modes := 0
 	for _, m := range []struct {
 		mode pubMode
+		flag string
 		on   bool
 	}{
-		{modeMessage, isSet(c, "message")}, {modeFile, isSet(c, "file")}, {modeStdin, c.Bool("stdin-file")},
-		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")}, {modeSize, isSet(c, "size")},
+		{modeMessage, "message", isSet(c, "message")}, {modeFile, "file", isSet(c, "file")},
+		{modeStdin, "stdin-file", c.Bool("stdin-file")}, {modeLines, "stdin-line", c.Bool("stdin-line")},
+		{modeNull, "null-message", c.Bool("null-message")}, {modeSize, "size", isSet(c, "size")},
 	} {
 		if m.on {
 			o.Mode = m.mode
-			modes++
+			modes += max(1, flagCount(c, m.flag))
 		}
 	}
 	if modes > 1 {
@@ -262,7 +290,8 @@ func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStream
 		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
 	}
 	if err != nil && ctx.Err() == nil {
-		return nil, explainConnectFailure(opts.Dial, err)
+		// Say where the address came from when the command line did not give it all (MQTT_PORT=1).
+		return nil, withNote(explainConnectFailure(opts.Dial, err), conn.DestinationNote)
 	}
 	return s, err
 }
