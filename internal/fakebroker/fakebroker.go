@@ -113,6 +113,32 @@ func (b *Broker) Connections() int {
 	return len(b.conns)
 }
 
+// WaitEnded waits up to timeout until every connection so far has ended (the client hung up, or its
+// script returned), so that Packets has all they sent.
+func (b *Broker) WaitEnded(timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		b.mu.Lock()
+		open := 0
+		for _, c := range b.conns {
+			if !c.ended {
+				open++
+			}
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		if open == 0 {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return false
+		}
+	}
+}
+
 // WaitFor waits up to timeout for a packet of type typ, and returns the first one received.
 func (b *Broker) WaitFor(typ byte, timeout time.Duration) (Packet, bool) {
 	deadline := time.NewTimer(timeout)

@@ -152,22 +152,39 @@ func TestOutboundFlushesWhenTheWindowIsFull(t *testing.T) {
 	}
 }
 
-// The library's SUBSCRIBE takes an identifier out of use until its SUBACK, and the count moves past it.
-func TestOutboundSkipsLibraryIdentifiers(t *testing.T) {
-	c := &writeConn{}
+// A SUBSCRIBE takes an identifier out of use until its SUBACK, and the count moves past it: one counter
+// numbers every packet, as in libmosquitto (mosquitto_rr: m1 SUBSCRIBE, m2 PUBLISH).
+func TestOutboundNumbersRequestsAndPublishesAlike(t *testing.T) {
+	c := &writeConn{wrote: make(chan struct{}, 1)}
 	o := newOutbound(c, false)
 	o.start(20, 0)
-	if _, err := o.libraryWrite([]byte{0x82, 6, 0, 1, 0, 1, 'x', 0}); err != nil {
-		t.Fatal(err)
+	done := make(chan []byte)
+	go func() {
+		_, codes, err := o.request(context.Background(), nil, wire.TypeSuback, func(id uint16) []byte {
+			return wire.AppendSubscribe(nil, false, id, []wire.Subscription{{Filter: "x", QoS: 1}}, nil)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- codes
+	}()
+	<-c.wrote
+	if got := c.all(); !bytes.Equal(got, []byte{0x82, 6, 0, 1, 0, 1, 'x', 1}) {
+		t.Fatalf("SUBSCRIBE % x", got)
 	}
 	if id := o.take(1); id != 2 {
-		t.Errorf("first publish after SUBSCRIBE 1 got id %d, want 2 (as mosquitto_rr: m1 SUBSCRIBE, m2 PUBLISH)", id)
+		t.Errorf("first publish after SUBSCRIBE 1 got id %d, want 2", id)
 	}
 	o.nextID = 1
 	if id := o.take(1); id != 3 {
 		t.Errorf("got id %d while 1 is the SUBSCRIBE's and 2 in flight, want 3", id)
 	}
-	o.libraryAcked([]byte{0, 1})
+	if err := o.requestAcked(wire.TypeSuback, []byte{0, 1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if codes := <-done; !bytes.Equal(codes, []byte{1}) {
+		t.Errorf("granted % x, want 01", codes)
+	}
 	o.nextID = 1
 	if id := o.take(1); id != 1 {
 		t.Errorf("got id %d after the SUBACK freed 1, want 1", id)
