@@ -137,6 +137,10 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 			return nil, usageErr(errSubCount, c.String("count"))
 		}
 		o.Count = n
+		if n < session.DefaultReceiveMaximum {
+			// As mosquitto_sub: no more in flight than it will print.
+			conn.receiveMaximum(uint16(n))
+		}
 	}
 	if o.Timeout, perr = parseTimeout(c); perr != nil {
 		return nil, perr
@@ -223,6 +227,12 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	r := newReceiver(o, streams)
 	opts := *o.conn
 	opts.Session.OnMessage, opts.Session.OnIdle = r.message, r.idle
+	if debug := debugOut(o.conn, streams); debug != nil && !o.conn.Quiet {
+		// mosquitto_sub's -d line for a SUBACK; under -d every message is flushed at once, so that the
+		// -d lines, written as they happen, stay in order with the messages.
+		opts.Session.OnSubscribed = func(id uint16, codes []byte) { writeSubscribed(debug, id, codes) }
+		r.flushEach = true
+	}
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
 	opts.Session.ReadBatch = time.Millisecond
@@ -246,8 +256,8 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	if err := subscribe(setup, s, subs, o.conn.Props.Subscribe); err != nil {
 		return timedOut(setup, err)
 	}
-	if len(o.Unsubscribe) > 0 {
-		if err := s.Unsubscribe(setup, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
+	for _, f := range o.Unsubscribe { // one UNSUBSCRIBE per filter, as mosquitto_sub sends them
+		if err := s.Unsubscribe(setup, []string{f}, o.conn.Props.Unsubscribe); err != nil {
 			return timedOut(setup, err)
 		}
 	}
@@ -361,4 +371,16 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 		return nil
 	}
 	return &exitError{code: 1, msg: mqttText[errSubDenied]}
+}
+
+// writeSubscribed is mosquitto_sub's -d line for a SUBACK: "Subscribed (mid: 1): 0, 1".
+func writeSubscribed(w io.Writer, id uint16, codes []byte) {
+	b := fmt.Appendf(nil, "Subscribed (mid: %d):", id)
+	for i, c := range codes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, " %d", c)
+	}
+	_, _ = w.Write(append(b, '\n'))
 }

@@ -81,6 +81,9 @@ func (in *inbound) Read(p []byte) (int, error) {
 			continue
 		}
 		if in.err != nil {
+			if !in.connected {
+				in.out.fail(&HangupError{Version: in.out.version, MaxPacket: in.maxPacket, Err: in.err})
+			}
 			in.out.readerStopped()
 			return 0, in.err
 		}
