@@ -253,13 +253,13 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 			subs[i].RetainHandling = 2 // v5: the broker need not send them at all; mosquitto_sub asks the same
 		}
 	}
-	if err := subscribe(setup, s, subs, o.conn.Props.Subscribe); err != nil {
-		return timedOut(setup, err)
+	// One UNSUBSCRIBE per -U, right behind the SUBSCRIBE, as mosquitto_sub sends them.
+	granted, err := s.SubscribeThenUnsubscribe(setup, subs, o.conn.Props.Subscribe, o.Unsubscribe, o.conn.Props.Unsubscribe)
+	if err == nil {
+		err = allDenied(granted)
 	}
-	for _, f := range o.Unsubscribe { // one UNSUBSCRIBE per filter, as mosquitto_sub sends them
-		if err := s.Unsubscribe(setup, []string{f}, o.conn.Props.Unsubscribe); err != nil {
-			return timedOut(setup, err)
-		}
+	if err != nil {
+		return timedOut(setup, err)
 	}
 	if o.ExitAfterSubscribe {
 		return nil
@@ -362,6 +362,11 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 	if err != nil {
 		return err
 	}
+	return allDenied(granted)
+}
+
+// allDenied is the error for a SUBACK that refused every filter.
+func allDenied(granted []byte) error {
 	for _, g := range granted {
 		if g < 0x80 {
 			return nil

@@ -30,7 +30,8 @@ func Serve(replies Replies) Script {
 var Accept = Serve(nil)
 
 // Standard is the usual answer: CONNACK accepted, SUBACK granting what was asked, UNSUBACK, PUBACK for
-// QoS 1, PUBREC for QoS 2, PUBCOMP for PUBREL, PINGRESP; a DISCONNECT ends the connection.
+// QoS 1, PUBREC for QoS 2, PUBCOMP for PUBREL, PUBREL for PUBREC, PINGRESP; a DISCONNECT ends the
+// connection.
 func Standard(c *Conn, p Packet) bool {
 	v5 := c.Version == 5
 	switch p.Type() {
@@ -51,6 +52,8 @@ func Standard(c *Conn, p Packet) bool {
 		case 2:
 			return c.Send(Ack(PUBREC, p.ID())) == nil
 		}
+	case PUBREC: // of a QoS 2 message the script sent
+		return c.Send(Ack(PUBREL, p.ID())) == nil
 	case PUBREL:
 		return c.Send(Ack(PUBCOMP, p.ID())) == nil
 	case PINGREQ:

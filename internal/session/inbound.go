@@ -32,8 +32,8 @@ type inbound struct {
 	onMessage func(*message.Message)
 	onIdle    func()
 	delivered bool // a message went out since onIdle was last called
-	// acks are the PUBACKs, PUBRECs and PUBCOMPs owed, written once what they acknowledge is printed.
-	acks []byte
+	// ack is the PUBACK, PUBREC or PUBCOMP being written.
+	ack [4]byte
 	// maxPacket is the largest packet we said we take (CONNECT's maximum-packet-size); 0 for any.
 	maxPacket int
 	connected bool // the CONNACK has come
@@ -87,9 +87,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 			in.out.readerStopped()
 			return 0, in.err
 		}
-		if err := in.fill(); err != nil {
-			in.err = err
-		}
+		in.err = in.fill()
 	}
 }
 
@@ -222,22 +220,13 @@ func (in *inbound) publish(first byte, body []byte) error {
 	return nil
 }
 
-// owe queues an acknowledgement in the short form libmosquitto writes; under -d it goes at once, so
-// that the trace reads as mosquitto's (received PUBLISH, sending PUBACK, then the message).
+// owe writes an acknowledgement in the short form libmosquitto writes, and when it does: before the
+// message is delivered, so that one that ends the run (-C) is acknowledged before the DISCONNECT, and a
+// trace reads as mosquitto's (received PUBLISH, sending PUBACK, then the message). A write that fails
+// ends the connection anyway; the reader learns of it with its next read.
 func (in *inbound) owe(typ byte, id uint16) {
-	in.acks = append(in.acks, typ<<4, 2, byte(id>>8), byte(id))
-	if in.trace != nil {
-		in.writeAcks()
-	}
-}
-
-func (in *inbound) writeAcks() error {
-	if len(in.acks) == 0 {
-		return nil
-	}
-	_, err := in.out.write(in.acks)
-	in.acks = in.acks[:0]
-	return err
+	in.ack = [4]byte{typ << 4, 2, byte(id >> 8), byte(id)}
+	_, _ = in.out.write(in.ack[:])
 }
 
 func (in *inbound) traced(first byte, body []byte) {
@@ -267,15 +256,11 @@ func (in *inbound) makeRoom(need int) {
 	}
 }
 
-// fill reads once from the connection, after telling the command that everything so far was delivered
-// and acknowledging it.
+// fill reads once from the connection, after telling the command that everything so far was delivered.
 func (in *inbound) fill() error {
 	if in.delivered && in.onIdle != nil {
 		in.delivered = false
 		in.onIdle()
-	}
-	if err := in.writeAcks(); err != nil {
-		return err
 	}
 	n, err := in.src.Read(in.buf[in.w:])
 	in.w += n

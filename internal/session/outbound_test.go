@@ -160,9 +160,8 @@ func TestOutboundNumbersRequestsAndPublishesAlike(t *testing.T) {
 	o.start(20, 0)
 	done := make(chan []byte)
 	go func() {
-		_, codes, err := o.request(context.Background(), nil, wire.TypeSuback, func(id uint16) []byte {
-			return wire.AppendSubscribe(nil, false, id, []wire.Subscription{{Filter: "x", QoS: 1}}, nil)
-		})
+		codes, err := subscribe(context.Background(), o, nil, false, []wire.Subscription{{Filter: "x", QoS: 1}}, nil,
+			nil, nil, func(err error) error { return err })
 		if err != nil {
 			t.Error(err)
 		}

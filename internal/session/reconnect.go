@@ -172,12 +172,33 @@ func (r *reconnecting) Subscribe(ctx context.Context, subs []Subscription, props
 	return granted, err
 }
 
-// Unsubscribe unsubscribes, and forgets the filters for later connections.
-func (r *reconnecting) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
-	r.mu.Lock()
+// SubscribeThenUnsubscribe is Subscribe and Unsubscribe in one go, remembered as they are.
+func (r *reconnecting) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error) {
+	cur, err := r.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := cur.SubscribeThenUnsubscribe(ctx, subs, props, unsubs, uprops)
+	if err == nil {
+		r.mu.Lock()
+		r.subs = append(r.subs, subscribeCall{subs: slices.Clone(subs), props: props})
+		r.forgetLocked(unsubs)
+		r.mu.Unlock()
+	}
+	return granted, err
+}
+
+// forgetLocked drops filters from the subscriptions to make again.
+func (r *reconnecting) forgetLocked(filters []string) {
 	for i := range r.subs {
 		r.subs[i].subs = slices.DeleteFunc(r.subs[i].subs, func(s Subscription) bool { return slices.Contains(filters, s.Filter) })
 	}
+}
+
+// Unsubscribe unsubscribes, and forgets the filters for later connections.
+func (r *reconnecting) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
+	r.mu.Lock()
+	r.forgetLocked(filters)
 	r.mu.Unlock()
 	cur, err := r.current(ctx)
 	if err != nil {

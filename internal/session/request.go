@@ -18,11 +18,10 @@ type request struct {
 	err   error
 }
 
-// request sends the packet build makes for a fresh identifier and waits for its acknowledgement; it
-// returns the identifier and the acknowledgement's reason codes.
-func (o *outbound) request(ctx context.Context, done <-chan struct{}, ack byte, build func(id uint16) []byte) (uint16, []byte, error) {
+// send writes the packet build makes for a fresh identifier; wait then waits for its acknowledgement.
+func (o *outbound) send(ack byte, build func(id uint16) []byte) (*request, uint16, error) {
 	if err := o.flush(); err != nil { // what was published before goes first
-		return 0, nil, err
+		return nil, 0, err
 	}
 	r := &request{typ: ack, done: make(chan struct{})}
 	o.idMu.Lock()
@@ -39,17 +38,22 @@ func (o *outbound) request(ctx context.Context, done <-chan struct{}, ack byte, 
 	o.idMu.Unlock()
 	if _, err := o.write(build(id)); err != nil {
 		o.forget(id, r)
-		return id, nil, err
+		return nil, id, err
 	}
+	return r, id, nil
+}
+
+// wait returns the reason codes of the acknowledgement of r, sent with identifier id.
+func (o *outbound) wait(ctx context.Context, done <-chan struct{}, r *request, id uint16) ([]byte, error) {
 	select {
 	case <-r.done:
-		return id, r.codes, r.err
+		return r.codes, r.err
 	case <-ctx.Done():
 		o.forget(id, r)
-		return id, nil, ctx.Err()
+		return nil, ctx.Err()
 	case <-done:
 		o.forget(id, r)
-		return id, nil, errConnectionLost
+		return nil, errConnectionLost
 	}
 }
 
@@ -112,21 +116,49 @@ func (o *outbound) releaseReceived(id uint16) {
 	o.idMu.Unlock()
 }
 
-// subscribe sends one SUBSCRIBE with every filter, in order, and returns the SUBACK's codes; wrap
-// explains an error by the connection's end.
-func subscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, subs []Subscription, props *message.Properties, wrap func(error) error) ([]byte, error) {
-	_, codes, err := o.request(ctx, done, wire.TypeSuback, func(id uint16) []byte {
-		return wire.AppendSubscribe(nil, v5, id, subs, props)
-	})
+// subscribe sends one SUBSCRIBE with every filter, in order, then one UNSUBSCRIBE per filter of unsubs
+// without waiting in between, as mosquitto_sub does on connecting, and returns the SUBACK's codes once
+// every acknowledgement is in; wrap explains an error by the connection's end.
+func subscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, subs []Subscription, props *message.Properties,
+	unsubs []string, uprops *message.Properties, wrap func(error) error) ([]byte, error) {
+	type sent struct {
+		r  *request
+		id uint16
+	}
+	var all []sent
+	r, id, err := o.send(wire.TypeSuback, func(id uint16) []byte { return wire.AppendSubscribe(nil, v5, id, subs, props) })
 	if err != nil {
 		return nil, wrap(err)
+	}
+	all = append(all, sent{r, id})
+	for _, f := range unsubs {
+		r, id, err := o.send(wire.TypeUnsuback, func(id uint16) []byte {
+			return wire.AppendUnsubscribe(nil, v5, id, []string{f}, uprops)
+		})
+		if err != nil {
+			return nil, wrap(err)
+		}
+		all = append(all, sent{r, id})
+	}
+	var codes []byte
+	for i, s := range all {
+		c, err := o.wait(ctx, done, s.r, s.id)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		if i == 0 {
+			codes = c
+		}
 	}
 	return codes, nil
 }
 
 func unsubscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, filters []string, props *message.Properties, wrap func(error) error) error {
-	_, _, err := o.request(ctx, done, wire.TypeUnsuback, func(id uint16) []byte {
+	r, id, err := o.send(wire.TypeUnsuback, func(id uint16) []byte {
 		return wire.AppendUnsubscribe(nil, v5, id, filters, props)
 	})
+	if err == nil {
+		_, err = o.wait(ctx, done, r, id)
+	}
 	return wrap(err)
 }

@@ -100,6 +100,9 @@ type Session interface {
 	Drain(ctx context.Context) DeliveryReport
 	// Subscribe sends one SUBSCRIBE with all subs and returns the granted QoS (or v5 reason code) of each.
 	Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error)
+	// SubscribeThenUnsubscribe sends one SUBSCRIBE with all subs, then one UNSUBSCRIBE per filter of
+	// unsubs, without waiting in between, as mosquitto_sub does, and returns the SUBSCRIBE's codes.
+	SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error)
 	// Unsubscribe sends one UNSUBSCRIBE with every filter.
 	Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error
 	// Disconnect sends DISCONNECT (with v5 props) and closes the connection.

@@ -121,7 +121,11 @@ func (s *v3) Drain(ctx context.Context) DeliveryReport {
 }
 
 func (s *v3) Subscribe(ctx context.Context, subs []Subscription, _ *message.Properties) ([]byte, error) {
-	return subscribe(ctx, s.out, s.life.done, false, subs, nil, s.life.wrap)
+	return subscribe(ctx, s.out, s.life.done, false, subs, nil, nil, nil, s.life.wrap)
+}
+
+func (s *v3) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, _ *message.Properties, unsubs []string, _ *message.Properties) ([]byte, error) {
+	return subscribe(ctx, s.out, s.life.done, false, subs, nil, unsubs, nil, s.life.wrap)
 }
 
 func (s *v3) Unsubscribe(ctx context.Context, filters []string, _ *message.Properties) error {

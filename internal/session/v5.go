@@ -112,7 +112,11 @@ func (s *v5) Drain(ctx context.Context) DeliveryReport {
 
 func (s *v5) Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error) {
 	// A refused filter is reported by its reason code, not as a failed SUBSCRIBE.
-	return subscribe(ctx, s.out, s.life.done, true, subs, props, s.life.wrap)
+	return subscribe(ctx, s.out, s.life.done, true, subs, props, nil, nil, s.life.wrap)
+}
+
+func (s *v5) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error) {
+	return subscribe(ctx, s.out, s.life.done, true, subs, props, unsubs, uprops, s.life.wrap)
 }
 
 func (s *v5) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
