@@ -18,29 +18,44 @@ type request struct {
 	err   error
 }
 
-// send writes the packet build makes for a fresh identifier; wait then waits for its acknowledgement.
-func (o *outbound) send(ack byte, build func(id uint16) []byte) (*request, uint16, error) {
+// outgoing is a SUBSCRIBE or UNSUBSCRIBE to send: the acknowledgement it awaits, and how to write it
+// for an identifier.
+type outgoing struct {
+	ack   byte
+	build func(id uint16) []byte
+}
+
+// send writes the packets in one write, each with a fresh identifier, as libmosquitto writes what
+// on_connect queued before it reads an answer; wait then waits for each acknowledgement.
+func (o *outbound) send(packets ...outgoing) ([]*request, []uint16, error) {
 	if err := o.flush(); err != nil { // what was published before goes first
-		return nil, 0, err
+		return nil, nil, err
 	}
-	r := &request{typ: ack, done: make(chan struct{})}
+	reqs, ids := make([]*request, len(packets)), make([]uint16, len(packets))
+	var buf []byte
 	o.idMu.Lock()
-	for o.state[o.nextID] != 0 {
-		o.next()
-	}
-	id := o.nextID
-	o.state[id] = waitSuback
-	o.next()
 	if o.requests == nil {
 		o.requests = make(map[uint16]*request)
 	}
-	o.requests[id] = r
-	o.idMu.Unlock()
-	if _, err := o.write(build(id)); err != nil {
-		o.forget(id, r)
-		return nil, id, err
+	for i, p := range packets {
+		for o.state[o.nextID] != 0 {
+			o.next()
+		}
+		id := o.nextID
+		o.state[id] = waitSuback
+		o.next()
+		reqs[i], ids[i] = &request{typ: p.ack, done: make(chan struct{})}, id
+		o.requests[id] = reqs[i]
+		buf = append(buf, p.build(id)...)
 	}
-	return r, id, nil
+	o.idMu.Unlock()
+	if _, err := o.write(buf); err != nil {
+		for i := range reqs {
+			o.forget(ids[i], reqs[i])
+		}
+		return nil, nil, err
+	}
+	return reqs, ids, nil
 }
 
 // wait returns the reason codes of the acknowledgement of r, sent with identifier id.
@@ -116,33 +131,24 @@ func (o *outbound) releaseReceived(id uint16) {
 	o.idMu.Unlock()
 }
 
-// subscribe sends one SUBSCRIBE with every filter, in order, then one UNSUBSCRIBE per filter of unsubs
-// without waiting in between, as mosquitto_sub does on connecting, and returns the SUBACK's codes once
-// every acknowledgement is in; wrap explains an error by the connection's end.
+// subscribe sends one SUBSCRIBE with every filter, in order, then one UNSUBSCRIBE per filter of unsubs,
+// all in one write, as mosquitto_sub does on connecting, and returns the SUBACK's codes once every
+// acknowledgement is in; wrap explains an error by the connection's end.
 func subscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, subs []Subscription, props *message.Properties,
 	unsubs []string, uprops *message.Properties, wrap func(error) error) ([]byte, error) {
-	type sent struct {
-		r  *request
-		id uint16
+	packets := []outgoing{{wire.TypeSuback, func(id uint16) []byte { return wire.AppendSubscribe(nil, v5, id, subs, props) }}}
+	for _, f := range unsubs {
+		packets = append(packets, outgoing{wire.TypeUnsuback, func(id uint16) []byte {
+			return wire.AppendUnsubscribe(nil, v5, id, []string{f}, uprops)
+		}})
 	}
-	var all []sent
-	r, id, err := o.send(wire.TypeSuback, func(id uint16) []byte { return wire.AppendSubscribe(nil, v5, id, subs, props) })
+	reqs, ids, err := o.send(packets...)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	all = append(all, sent{r, id})
-	for _, f := range unsubs {
-		r, id, err := o.send(wire.TypeUnsuback, func(id uint16) []byte {
-			return wire.AppendUnsubscribe(nil, v5, id, []string{f}, uprops)
-		})
-		if err != nil {
-			return nil, wrap(err)
-		}
-		all = append(all, sent{r, id})
-	}
 	var codes []byte
-	for i, s := range all {
-		c, err := o.wait(ctx, done, s.r, s.id)
+	for i := range reqs {
+		c, err := o.wait(ctx, done, reqs[i], ids[i])
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -154,11 +160,11 @@ func subscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, 
 }
 
 func unsubscribe(ctx context.Context, o *outbound, done <-chan struct{}, v5 bool, filters []string, props *message.Properties, wrap func(error) error) error {
-	r, id, err := o.send(wire.TypeUnsuback, func(id uint16) []byte {
+	reqs, ids, err := o.send(outgoing{wire.TypeUnsuback, func(id uint16) []byte {
 		return wire.AppendUnsubscribe(nil, v5, id, filters, props)
-	})
+	}})
 	if err == nil {
-		_, err = o.wait(ctx, done, r, id)
+		_, err = o.wait(ctx, done, reqs[0], ids[0])
 	}
 	return wrap(err)
 }
