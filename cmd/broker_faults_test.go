@@ -178,3 +178,17 @@ func TestOurMaximumPacketSize(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// A v5 DISCONNECT from a broker that then leaves the socket open ends a QoS 1 publish at once, counted
+// as not acknowledged, rather than waiting for a reader that paho has stopped.
+func TestServerDisconnectEndsAPublish(t *testing.T) {
+	script := fakebroker.Serve(fakebroker.Replies{fakebroker.CONNECT: fakebroker.Then(fakebroker.Standard,
+		fakebroker.Send(fakebroker.Disconnect(true, 0x8e)))})
+	for _, args := range [][]string{{"mqtt", "pub", "--no-reconnect"}, {"mosquitto_pub"}} {
+		args = append(args, "-V", "5", "-t", "t", "-m", "x", "-q", "1")
+		code, _, errOut, _ := against(t, script, args...)
+		if code != 1 || !strings.Contains(errOut, "1 of 1 messages were not acknowledged") || !strings.Contains(errOut, "same id") {
+			t.Errorf("%s: exit %d, stderr %q", strings.Join(args, " "), code, errOut)
+		}
+	}
+}

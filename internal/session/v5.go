@@ -38,6 +38,9 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 		OnClientError: func(err error) { s.life.lost(s.out.cause(err)) },
 		OnServerDisconnect: func(d *paho.Disconnect) {
 			s.life.lost(disconnectError(d, opts.ClientID))
+			// Every acknowledgement before the DISCONNECT has been counted, and paho reads no more: a drain
+			// must not wait for the reader to notice.
+			s.out.readerStopped()
 		},
 	}
 	s.c = paho.NewClient(cfg)
@@ -172,6 +175,9 @@ type DisconnectError struct {
 var ErrTakenOver = errors.New("session taken over")
 
 func (e *DisconnectError) Error() string {
+	if e.Code == 0x8E && e.ClientID == "" {
+		return "the broker disconnected us: another client connected with the same id (give each client its own id)"
+	}
 	if e.Code == 0x8E {
 		return fmt.Sprintf("the broker disconnected us: another client connected with id %q (give each client its own id, or leave -i out)", e.ClientID)
 	}
