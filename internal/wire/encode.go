@@ -31,7 +31,9 @@ func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, du
 	}
 	pl := 0
 	if v5 {
-		pl = PropsLen(props, ForPublish)
+		if props != nil {
+			pl = PropsLen(props, ForPublish)
+		}
 		n += VarintLen(pl) + pl
 	}
 	dst = append(dst, first)
@@ -42,10 +44,7 @@ func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, du
 		dst = binary.BigEndian.AppendUint16(dst, id)
 	}
 	if v5 {
-		dst = AppendVarint(dst, pl)
-		if pl > 0 {
-			walkProps(props, ForPublish, func(id byte, user int) { dst = appendProp(dst, props, id, user) })
-		}
+		dst = appendPropsOfLen(dst, props, ForPublish, pl)
 	}
 	return dst
 }

@@ -66,8 +66,13 @@ var propsFor = [...][]byte{
 // in p.Order, then those it does not list by identifier; what the packet cannot carry is left out. It
 // allocates nothing.
 func AppendProps(dst []byte, p *message.Properties, list PropList) []byte {
-	dst = AppendVarint(dst, PropsLen(p, list))
-	if p != nil {
+	return appendPropsOfLen(dst, p, list, PropsLen(p, list))
+}
+
+// appendPropsOfLen is AppendProps for a list whose length n is known.
+func appendPropsOfLen(dst []byte, p *message.Properties, list PropList, n int) []byte {
+	dst = AppendVarint(dst, n)
+	if n > 0 {
 		walkProps(p, list, func(id byte, user int) { dst = appendProp(dst, p, id, user) })
 	}
 	return dst
