@@ -3,7 +3,8 @@ package fakebroker
 import "encoding/binary"
 
 // Packet builders for scripts. They build well-formed packets; a script that needs a broken one writes
-// its bytes out.
+// its bytes out. They are written here rather than taken from internal/wire, the code the fake broker
+// tests: a mistake there must not be repeated on both sides of a test.
 
 // Connack is a CONNACK with the given return (v3) or reason (v5) code; a v5 one carries props, already
 // encoded as a property list (see Prop).
