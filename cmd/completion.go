@@ -150,6 +150,8 @@ func flagValues(name string) completion.Values {
 		return words("auto", "always", "never")
 	case "output":
 		return words("text", "hex", "base64")
+	case "view":
+		return words("auto", "pretty", "plain")
 	case "tls-version":
 		return words("tlsv1.3", "tlsv1.2", "tlsv1.1")
 	case "keyform":

@@ -285,6 +285,8 @@ func manArg(names []string) string {
 		return "command name value"
 	case "color":
 		return "when"
+	case "view":
+		return "mode"
 	case "ws-path":
 		return "path"
 	case "capath":

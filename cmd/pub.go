@@ -53,8 +53,11 @@ type pubOptions struct {
 	LineTopic   string // -l lines are "topic LineTopic payload"
 	Template    bool
 	Seed        *uint64
-	rnd         *rand.Rand
-	tmpl        *templates // compiled before connecting, so a mistake costs no connection
+	// Echo is -v on a terminal: a line for each message sent. In a pipe -v prints nothing, so that stdout
+	// stays as mosquitto_pub leaves it: empty.
+	Echo bool
+	rnd  *rand.Rand
+	tmpl *templates // compiled before connecting, so a mistake costs no connection
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -79,6 +82,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, print a line for each message sent: topic, payload, packet id"},
 	}, append(reconnectFlags(), connFlags("311")...)...)
 	return &cli.Command{
 		Name:        "pub",
@@ -111,7 +115,7 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	if err != nil {
 		return nil, err
 	}
-	o := &pubOptions{conn: conn, Retain: c.Bool("retain")}
+	o := &pubOptions{conn: conn, Retain: c.Bool("retain"), Echo: c.Bool("verbose") && streams.OutTTY}
 	var perr *problem
 	if perr = parseReconnect(c, conn, streams); perr != nil {
 		return nil, perr

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"mqtt/format"
 	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
@@ -45,6 +46,9 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		m: message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
 	}
 	p.pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, p.rnd)
+	if o.Echo {
+		p.echo = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Width: streams.OutWidth})
+	}
 	if o.Mode == modeLines {
 		err = p.lines(run, streams.In)
 	} else {
@@ -79,6 +83,8 @@ type publisher struct {
 	// skipped counts --line-topic lines without a usable topic; skipWhy says why for the last one.
 	skipped int
 	skipWhy string
+	echo    *format.Pretty // -v on a terminal
+	echoBuf []byte
 }
 
 // send publishes p.m, after the pacer allows it. more says another message is ready at once: only then
@@ -101,6 +107,10 @@ func (p *publisher) send(ctx context.Context, more bool) error {
 		return err
 	}
 	p.sent++
+	if p.echo != nil {
+		p.echoBuf = p.echo.AppendSent(p.echoBuf[:0], &p.m, time.Now())
+		_, _ = p.streams.Out.Write(p.echoBuf) // a terminal: a failed echo is no reason to stop publishing
+	}
 	if more && !p.pacer.Paced() {
 		return nil
 	}

@@ -51,6 +51,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Usage: "payload as `text`, hex (a dump) or base64, in default and -v output"},
 		&cli.BoolFlag{Name: "timestamp", Usage: "print the receive time (RFC 3339) before each message"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour: auto (on a terminal), always or never; NO_COLOR is honoured"},
+		&cli.StringFlag{Name: "view", Value: "auto", Usage: "pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub's bytes; auto: pretty on a terminal"},
 	}
 }
 
@@ -172,9 +173,10 @@ func parseTimeout(c *cli.Context) (time.Duration, *problem) {
 	return time.Duration(w) * time.Second, nil
 }
 
-// parseFormat chooses the printer once from the output flags; printing a message never parses. On a
-// terminal, with no flag that asks for a format, messages are shown as readable records; anywhere else
-// the bytes are mosquitto_sub's.
+// parseFormat chooses the printer once from the output flags; printing a message never parses. --view
+// picks the view (records for a person) or mosquitto_sub's bytes; auto shows the view on a terminal unless
+// a flag asks for output of a kind of its own (-F, --json, -N, --output). Flags that would be ignored are
+// refused before connecting (see outputPairs).
 func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, *problem) {
 	if err := streams.SetColorMode(c.String("color"), os.Getenv); err != nil {
 		return nil, usageErr(errSubFormat, err.Error())
@@ -183,8 +185,9 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
 		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
 	}
-	if isSet(c, "format") && c.Bool("json") {
-		return nil, usageErr(errSubFormat, "-F and --json both say how to print messages: give one of them.")
+	view, perr := outputPairs(c, streams)
+	if perr != nil {
+		return nil, perr
 	}
 	var p format.Printer
 	var err error
@@ -192,11 +195,15 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 	case isSet(c, "format"):
 		p, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
 	case c.Bool("json"):
-		p = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload")})
-	case streams.OutTTY && !o.NoEOL && o.Output == "" && !o.Timestamp:
-		p = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Verbose: o.Verbose})
+		p, err = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload"), Output: o.Output})
+	case view:
+		p = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Verbose: o.Verbose, Timestamp: o.Timestamp, Width: streams.OutWidth})
 	default:
-		p, err = format.New(o)
+		if p, err = format.New(o); err == nil && o.Pretty {
+			// mosquitto_sub takes --pretty here too and prints the payload as it came: so does mqtt, in
+			// case a script passes it, but a person is told.
+			fmt.Fprintln(streams.ErrOut, label(streams, warnPrettyPlain))
+		}
 	}
 	if err != nil {
 		return nil, usageErr(errSubFormat, err.Error())

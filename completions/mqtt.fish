@@ -6,9 +6,9 @@ function __mqtt_valued
         case 'mqtt pub'
             contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
-            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
-            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
             contains -- $argv[2] listen cert key password-file store
         case 'mqtt profile add'
@@ -103,6 +103,7 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -
 complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l verbose -o v -d 'on a terminal, print a line for each message sent: topic, payload, packet id'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -171,6 +172,7 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l json-payload -d 'with --json, embed 
 complete -c mqtt -n '__mqtt_is mqtt sub' -l output -x -a 'text hex base64' -d 'payload as text, hex (a dump) or base64, in default and -v output'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -237,6 +239,7 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l json-payload -d 'with --json, embed a
 complete -c mqtt -n '__mqtt_is mqtt rr' -l output -x -a 'text hex base64' -d 'payload as text, hex (a dump) or base64, in default and -v output'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l host -o h -x -d 'broker host'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l port -o p -x -d 'broker port (default 1883, 8883 with TLS)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l url -o L -x -d 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'

@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -121,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('output'); Usage = 'payload as text, hex (a dump) or base64, in default and -v output'; TakesValue = $true; Words = @('text', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -193,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('output'); Usage = 'payload as text, hex (a dump) or base64, in default and -v output'; TakesValue = $true; Words = @('text', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }

@@ -95,6 +95,7 @@ func (t *Template) wrapError(err error) error {
 	if isFunc {
 		msg = fe.msg
 	}
+	call, msg = walkNames(call), walkNames(msg)
 	if call != "" {
 		msg = "{{" + call + "}}: " + msg
 	}
@@ -119,44 +120,11 @@ var builtins = []string{
 // checkNames reports the first unknown function, {{template}} call or defined template in the tree.
 func checkNames(name, text string, root *parse.ListNode, funcs template.FuncMap) error {
 	var err error
-	var walk func(n parse.Node)
-	walk = func(n parse.Node) {
-		if err != nil || n == nil {
+	visit(root, func(n parse.Node) {
+		if err != nil {
 			return
 		}
 		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(&n.BranchNode)
-		case *parse.RangeNode:
-			walk(&n.BranchNode)
-		case *parse.WithNode:
-			walk(&n.BranchNode)
-		case *parse.BranchNode:
-			walk(n.Pipe)
-			walk(n.List)
-			if n.ElseList != nil {
-				walk(n.ElseList)
-			}
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.ChainNode:
-			walk(n.Node)
 		case *parse.TemplateNode:
 			// The node's position is after the name; point at the action instead.
 			err = errorAt(name, text, strings.LastIndex(text[:n.Position()], "{{"), "{{template}} is not supported")
@@ -166,9 +134,50 @@ func checkNames(name, text string, root *parse.ListNode, funcs template.FuncMap)
 					n.Ident, suggest(n.Ident, funcs))
 			}
 		}
-	}
-	walk(root)
+	})
 	return err
+}
+
+// visit calls f for n and every node below it, in the order of the text.
+func visit(n parse.Node, f func(parse.Node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				visit(c, f)
+			}
+		}
+	case *parse.ActionNode:
+		visit(n.Pipe, f)
+	case *parse.IfNode:
+		visit(&n.BranchNode, f)
+	case *parse.RangeNode:
+		visit(&n.BranchNode, f)
+	case *parse.WithNode:
+		visit(&n.BranchNode, f)
+	case *parse.BranchNode:
+		visit(n.Pipe, f)
+		visit(n.List, f)
+		if n.ElseList != nil {
+			visit(n.ElseList, f)
+		}
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				visit(c, f)
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			visit(a, f)
+		}
+	case *parse.ChainNode:
+		visit(n.Node, f)
+	}
 }
 
 // suggest offers the known function closest to a misspelt one: same letters in another case, or

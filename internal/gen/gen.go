@@ -82,6 +82,7 @@ func Compile(name, text string, env Env) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.st.bindWalks(tree.Root, funcs)
 	t.tmpl, err = template.New(name).Funcs(funcs).Option("missingkey=error").AddParseTree(name, tree)
 	if err != nil {
 		return nil, t.wrapError(err)
@@ -114,7 +115,7 @@ func parseTree(name, text string, funcs template.FuncMap) (*parse.Tree, error) {
 // time what would otherwise fail on the first message.
 func (t *Template) trial() error {
 	real := t.st.rand
-	defer func() { t.st.rand = real }()
+	defer func() { t.st.rand = real; t.st.resetWalks() }()
 	t.st.rand = rand.New(rand.NewPCG(1, 2))
 	t.st.begin(1)
 	t.st.now, t.st.nowRead = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), true

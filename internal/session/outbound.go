@@ -203,6 +203,7 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 		}
 		id = o.take(m.QoS)
 	}
+	m.MID = id // for the caller to show (pub -v); 0 at QoS 0
 	o.bufMu.Lock()
 	defer o.bufMu.Unlock()
 	start := len(o.buf)

@@ -303,3 +303,31 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 		t.Errorf("the window counts %d sent, want 2: a publish it does not count cannot be reported unacknowledged", r.Sent)
 	}
 }
+
+// Publish tells the caller the packet identifier it took, which `mqtt pub -v` shows; QoS 0 has none.
+func TestOutboundReportsPacketID(t *testing.T) {
+	c := &writeConn{}
+	o := newOutbound(c, false)
+	o.start(20, 0)
+	ctx := context.Background()
+	m := &message.Message{Topic: "a", Payload: []byte("x"), QoS: 1}
+	for want := uint16(1); want <= 3; want++ {
+		if err := o.publish(ctx, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		if m.MID != want {
+			t.Errorf("publish %d: MID %d", want, m.MID)
+		}
+	}
+	m.QoS = 0
+	if err := o.publish(ctx, m, nil); err != nil || m.MID != 0 {
+		t.Errorf("QoS 0: MID %d, %v", m.MID, err)
+	}
+	if err := o.flush(); err != nil {
+		t.Fatal(err)
+	}
+	pkts := splitPackets(t, c.all())
+	if got := pkts[2][len(pkts[2])-3:]; got[0] != 0 || got[1] != 3 {
+		t.Errorf("third PUBLISH carries id % x, want 00 03", got[:2])
+	}
+}

@@ -92,7 +92,8 @@ func (r DeliveryReport) Unacked() int { return r.Sent - r.Acked }
 type Session interface {
 	// Publish sends m, or buffers it: it goes out with the next Flush, Drain or Disconnect, or once the
 	// buffer fills. QoS 1 and 2 block while the window of MaxInflight unacknowledged publishes is full;
-	// their outcome is counted by Drain. m may be reused once Publish returns.
+	// their outcome is counted by Drain. m may be reused once Publish returns. Publish sets m.MID to the
+	// packet identifier it took (0 at QoS 0).
 	Publish(ctx context.Context, m *message.Message) error
 	// Flush writes what Publish buffered: call it when no message follows at once.
 	Flush() error
