@@ -183,12 +183,33 @@ func TestOurMaximumPacketSize(t *testing.T) {
 // as not acknowledged, rather than waiting for a reader that paho has stopped.
 func TestServerDisconnectEndsAPublish(t *testing.T) {
 	script := fakebroker.Serve(fakebroker.Replies{fakebroker.CONNECT: fakebroker.Then(fakebroker.Standard,
-		fakebroker.Send(fakebroker.Disconnect(true, 0x8e)))})
+		fakebroker.Send(fakebroker.Disconnect(true, 0x8e))), fakebroker.PUBLISH: fakebroker.Silent})
 	for _, args := range [][]string{{"mqtt", "pub", "--no-reconnect"}, {"mosquitto_pub"}} {
 		args = append(args, "-V", "5", "-t", "t", "-m", "x", "-q", "1")
 		code, _, errOut, _ := against(t, script, args...)
 		if code != 1 || !strings.Contains(errOut, "1 of 1 messages were not acknowledged") || !strings.Contains(errOut, "same id") {
 			t.Errorf("%s: exit %d, stderr %q", strings.Join(args, " "), code, errOut)
 		}
+	}
+}
+
+// Two clients with one id on MQTT 3.1.1 throw each other off: the broker closes each connection right
+// after accepting it. After a few such drops in a row mqtt sub says what the likely cause is, once, and
+// goes on reconnecting.
+func TestSameIDIsNamedAfterRepeatedDrops(t *testing.T) {
+	script := func(c *fakebroker.Conn) {
+		fakebroker.Serve(fakebroker.Replies{fakebroker.SUBSCRIBE: func(c *fakebroker.Conn, p fakebroker.Packet) bool {
+			if !fakebroker.Standard(c, p) || c.N <= 4 {
+				return false // taken over
+			}
+			return c.Send(fakebroker.Publish(false, "t", "at last", 0, false, 0)) == nil
+		}})(c)
+	}
+	code, out, errOut, b := against(t, script, "mqtt", "sub", "-t", "t", "-i", "dupid", "-C", "1", "--reconnect-max-delay", "0.5")
+	if code != 0 || out != "at last\n" || b.Connections() != 5 {
+		t.Fatalf("exit %d after %d connections, stdout %q, stderr %q", code, b.Connections(), out, errOut)
+	}
+	if n := strings.Count(errOut, `another client using the id "dupid" is the likely cause`); n != 1 {
+		t.Errorf("told %d times:\n%s", n, errOut)
 	}
 }
