@@ -189,20 +189,6 @@ func AppendDisconnect(dst []byte, v5 bool, reason byte, props *message.Propertie
 	return AppendProps(dst, props, ForDisconnect)
 }
 
-// ShortAck returns a v5 PUBACK, PUBREC, PUBREL or PUBCOMP that says success with no properties in the
-// short form libmosquitto writes (`40 02 00 01`), which MQTT 5 allows (§3.4.2.1); any other packet is
-// returned as it is.
-func ShortAck(p []byte) []byte {
-	if len(p) < 5 || p[0]>>4 < TypePuback || p[0]>>4 > TypePubcomp {
-		return p
-	}
-	switch {
-	case p[1] == 3 && len(p) == 5 && p[4] == 0, p[1] == 4 && len(p) == 6 && p[4] == 0 && p[5] == 0:
-		return append(p[:1:1], 2, p[2], p[3])
-	}
-	return p
-}
-
 // Suback reads a SUBACK or UNSUBACK body: its packet id and the reason codes (none for a v3 UNSUBACK).
 func Suback(body []byte, v5 bool) (id uint16, codes []byte, err error) {
 	if len(body) < 2 {
