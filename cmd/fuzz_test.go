@@ -35,12 +35,18 @@ var fuzzFlags = []fuzzFlag{
 	{"sub", []string{"-t"}, nil, filter},
 	{"sub", []string{"-T"}, []string{"-t", "a"}, filter},
 	{"sub", []string{"-C"}, []string{"-t", "a"}, func(v string) bool { n, err := strconv.Atoi(v); return err == nil && n > 0 }},
-	{"sub", []string{"-F"}, []string{"-t", "a"}, func(v string) bool { _, err := format.Compile(v, format.Options{}); return err == nil }},
+	{"sub", []string{"-F"}, []string{"-t", "a"}, goodFormat},
 	{"rr", []string{"-e"}, []string{"-t", "a", "-m", "x"}, publishTopic},
 }
 
 func publishTopic(v string) bool { return topic.ValidatePublish(v) == nil }
 func filter(v string) bool       { return topic.ValidateFilter(v) == nil }
+
+// goodFormat is a -F string mqtt sub takes: mosquitto 2.0.11's language and what 2.1 added.
+func goodFormat(v string) bool {
+	_, err := format.Compile(v, format.Options{Dialect: format.DialectMQTT})
+	return err == nil
+}
 
 func intIn(lo, hi int) func(string) bool {
 	return func(v string) bool { n, err := strconv.Atoi(v); return err == nil && lo <= n && n <= hi }

@@ -34,7 +34,7 @@ type receiver struct {
 
 func newReceiver(o *subOptions, streams *iostreams.IOStreams) *receiver {
 	return &receiver{
-		o: o, errOut: streams.ErrOut, out: bufio.NewWriterSize(streams.Out, 64<<10),
+		o: o, errOut: messageErrOut(o.conn, streams), out: bufio.NewWriterSize(streams.Out, 64<<10),
 		ended: make(chan error, 1),
 		// -E ends at the SUBACK: the retained messages right behind it are not printed, as mosquitto_sub.
 		over: o.ExitAfterSubscribe,
@@ -182,4 +182,13 @@ func (c *clearer) close() {
 	default:
 	}
 	<-c.done
+}
+
+// messageErrOut is where a message's output problems (%J, %f) are said: nowhere with --quiet, as mosquitto's
+// err_printf.
+func messageErrOut(conn *connOptions, streams *iostreams.IOStreams) io.Writer {
+	if conn.Quiet {
+		return io.Discard
+	}
+	return streams.ErrOut
 }

@@ -146,7 +146,7 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 				continue
 			}
 			out := bufio.NewWriter(streams.Out)
-			_, _ = out.Write(printMessage(o.Format, nil, m, streams.ErrOut))
+			_, _ = out.Write(printMessage(o.Format, nil, m, messageErrOut(o.pub.conn, streams)))
 			if r := s.Drain(ctx); r.Unacked() > 0 {
 				return &problem{id: errUnacked, args: []any{r.Unacked(), r.Sent, ""}}
 			}

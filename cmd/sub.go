@@ -183,7 +183,7 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 	}
 	o := format.Options{
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
-		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
+		Output: c.String("output"), Timestamp: c.Bool("timestamp"), Dialect: format.DialectMQTT,
 	}
 	view, perr := outputPairs(c, streams)
 	if perr != nil {
@@ -212,7 +212,8 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 }
 
 // printMessage appends m as f prints it and reports a %J payload that is not JSON on stderr, once per
-// %J, as mosquitto_sub does; the rest of the line is still printed.
+// %J, as mosquitto_sub does, and a %f or %d payload of the wrong size once; the rest of the line is still
+// printed.
 func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Writer) []byte {
 	dst, err := f.Append(dst, m)
 	var nj *format.NotJSONError
@@ -220,6 +221,10 @@ func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Wr
 		for range nj.Count {
 			fmt.Fprintf(errOut, "Error: %s\n", nj.Error())
 		}
+	}
+	var nf *format.NotFloatError
+	if errors.As(err, &nf) {
+		fmt.Fprintf(errOut, "Error: %s\n", nf.Error())
 	}
 	return dst
 }
