@@ -113,11 +113,15 @@ func flagError(c *cli.Context, err error) error {
 type exitError struct {
 	code int
 	msg  string
-	// connack marks a refused connection, which mosquitto_rr words with a hint of its own.
-	connack bool
+	// connack marks a refused connection; unsupported, one refused for MQTT 5, which mosquitto_rr words
+	// with a hint of its own.
+	connack, unsupported bool
+	// cause is the error it words, for linked mode to word it as mosquitto does.
+	cause error
 }
 
 func (e *exitError) Error() string { return e.msg }
+func (e *exitError) Unwrap() error { return e.cause }
 
 func report(io *iostreams.IOStreams, prog string, err error) int {
 	if err == nil {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"mqtt/format"
@@ -215,20 +216,26 @@ func reportLinked(io *iostreams.IOStreams, p mosqargs.Program, quiet bool, err e
 	}
 	var e *exitError
 	if errors.As(err, &e) {
-		if e.msg != "" && !quiet {
+		if e.connack && !quiet {
 			msg := e.msg
-			if e.connack && p == mosqargs.RR {
-				msg += ". mosquitto_rr only supports connecting to an MQTT v5 broker"
+			if e.unsupported && p == mosqargs.RR {
+				msg = strings.TrimSuffix(msg, textUnsupportedV5) + textUnsupportedV5RR
 			}
 			fmt.Fprintln(io.ErrOut, msg)
+			return e.code
 		}
-		return e.code
 	}
 	if text, code, ok := mosquittoRuntime(err); ok {
 		if !quiet {
 			fmt.Fprint(io.ErrOut, text)
 		}
 		return code
+	}
+	if errors.As(err, &e) {
+		if e.msg != "" && !quiet {
+			fmt.Fprintln(io.ErrOut, e.msg)
+		}
+		return e.code
 	}
 	if quiet {
 		return 1

@@ -244,6 +244,10 @@ func finish(ctx context.Context, s session.Session, conn *connOptions, tried int
 		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 	}
 	lost := s.Err()
+	var pe *session.ProtocolError
+	if errors.As(lost, &pe) && !interrupted {
+		return lost // the broker broke the protocol: that is the news, whatever was acknowledged
+	}
 	var err error
 	if unacked := tried - r.Acked; unacked > 0 {
 		why := ""

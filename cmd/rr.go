@@ -66,6 +66,7 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if err != nil {
 		return nil, err
 	}
+	conn.receiveMaximum(1) // as mosquitto_rr: one reply is all it prints
 	p := &pubOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), Repeat: 1}
 	if perr := p.parsePayload(c); perr != nil {
 		return nil, perr
