@@ -81,8 +81,7 @@ func (m *model) detailBody() []string {
 			add("  " + visible(p, false))
 		}
 	}
-	msg := last.Message(d.topic)
-	_, pretty := m.o.Decode(&msg)
+	_, pretty := m.decode(d.topic, last)
 	title := "payload, " + strconv.Itoa(last.Size) + " bytes"
 	if len(last.Payload) < last.Size {
 		title += ", the first " + strconv.Itoa(len(last.Payload)) + " shown"
@@ -98,16 +97,14 @@ func (m *model) detailBody() []string {
 	}
 	if len(d.entries) > 1 {
 		prev := &d.entries[len(d.entries)-2]
-		pm := prev.Message(d.topic)
-		_, old := m.o.Decode(&pm)
+		_, old := m.decode(d.topic, prev)
 		section("change from the message before")
 		out = append(out, m.diffLines(visible(old, true), visible(pretty, true))...)
 	}
 	section("last " + strconv.Itoa(min(len(d.entries), m.o.History)) + " messages")
 	for k := len(d.entries) - 1; k >= 0 && k >= len(d.entries)-m.o.History; k-- {
 		e := &d.entries[k]
-		em := e.Message(d.topic)
-		line, _ := m.o.Decode(&em)
+		line, _ := m.decode(d.topic, e)
 		flags := "q" + strconv.Itoa(int(e.QoS))
 		if e.Retain {
 			flags += " R"

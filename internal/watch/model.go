@@ -338,3 +338,12 @@ func (m *model) render() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// decode is what the view shows of an entry's payload: what the store decoded, or the view's decoder's.
+func (m *model) decode(topic string, e *Entry) (line, pretty string) {
+	if e.Decoded {
+		return e.Line, e.Pretty
+	}
+	msg := e.Message(topic)
+	return m.o.Decode(&msg)
+}

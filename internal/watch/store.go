@@ -26,6 +26,10 @@ type StoreOptions struct {
 	// Number reads the number a message carries for the sparkline (--field with jq); nil means
 	// DefaultNumber. It runs on the goroutine that calls Add, outside the lock.
 	Number func(m *message.Message) (float64, bool)
+	// Decode, when set, decodes every message as it is added, in order, on the goroutine that calls Add:
+	// for a decoder that keeps state between messages (Sparkplug B's aliases), which Options.Decode, called
+	// by the view for the messages it draws, cannot serve. It costs a decoding per message.
+	Decode Decoder
 	// Now stands for time.Now in tests; it stamps a message whose Received is zero.
 	Now func() time.Time
 }
@@ -61,6 +65,9 @@ type Entry struct {
 	QoS     byte
 	Retain  bool
 	Props   *message.Properties // shared, never changed once stored
+	// Line and Pretty are StoreOptions.Decode's, when Decoded.
+	Line, Pretty string
+	Decoded      bool
 }
 
 // Message returns the entry as a message, for a decoder. Its payload is the entry's, cut as it is.
@@ -97,6 +104,10 @@ func (s *Store) Add(m *message.Message) {
 		at = s.o.Now()
 	}
 	props := m.Props.Clone()
+	var line, pretty string
+	if s.o.Decode != nil {
+		line, pretty = s.o.Decode(m)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.topics[m.Topic]
@@ -118,6 +129,7 @@ func (s *Store) Add(m *message.Message) {
 	}
 	e := t.history.push()
 	e.At, e.Size, e.QoS, e.Retain, e.Props = at, len(m.Payload), m.QoS, m.Retain, props
+	e.Line, e.Pretty, e.Decoded = line, pretty, s.o.Decode != nil
 	e.Payload = append(e.Payload[:0], m.Payload[:min(len(m.Payload), s.o.MaxPayload)]...)
 	if hasNum {
 		*t.samples.push() = num

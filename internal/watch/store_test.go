@@ -2,6 +2,7 @@ package watch
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,28 @@ func TestVisible(t *testing.T) {
 	if got := visible("a\tb\nc", true); got != "a    b\nc" {
 		t.Errorf("multiline %q", got)
 	}
+}
+
+// A stateful decoder sees every message in order, on the feed's goroutine, and the view shows its words.
+func TestStoreDecodesInOrder(t *testing.T) {
+	var seen []string
+	dec := func(m *message.Message) (string, string) {
+		seen = append(seen, string(m.Payload))
+		return "#" + strconv.Itoa(len(seen)), "pretty #" + strconv.Itoa(len(seen))
+	}
+	hs := newHarness(t, Options{Decode: func(*message.Message) (string, string) { return "view", "view" }}, 80, 20)
+	hs.store = NewStore(StoreOptions{Decode: dec})
+	hs.m.store = hs.store
+	for _, p := range []string{"a", "b", "c"} {
+		hs.pub("t", p, 0, false)
+	}
+	hs.frame(time.Second)
+	if fmt.Sprint(seen) != "[a b c]" {
+		t.Errorf("decoded %v", seen)
+	}
+	if row := hs.rowOf("t"); !strings.HasSuffix(row, " #3") {
+		t.Errorf("row %q", row)
+	}
+	hs.key("enter")
+	hs.want("  pretty #3", "- pretty #2", "q0    #1")
 }

@@ -149,8 +149,7 @@ func (c columns) join(r cells) string {
 // valueLine is the topic's last value on one line, decoded once per version.
 func (m *model) valueLine(v *TopicView) string {
 	if v.cache.lineVersion != v.Version {
-		msg := v.Last.Message(v.Name)
-		line, _ := m.o.Decode(&msg)
+		line, _ := m.decode(v.Name, &v.Last)
 		// Only what can show: a payload of megabytes is not drawn in one row.
 		if len(line) > 4096 {
 			line = line[:4096]
