@@ -140,8 +140,8 @@ func newEventLog(cfg Config) *eventLog {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in and what they may do, the limits, the stores, and
-// last the event log, which then sees what the others decided.
+// should: packet identifiers, who is let in and what they may do, the flow to MQTT 5 clients, the
+// limits, the stores, and last the event log, which then sees what the others decided.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
 		failDelay: lim.FailedLoginDelay}
@@ -151,7 +151,7 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		acc.denied = events.denied
 	}
-	hooks := []mqtt.Hook{newPacketIDs(), acc, newLimiter(lim, b.server, events)}
+	hooks := []mqtt.Hook{newPacketIDs(), acc, new(sendQuota), newLimiter(lim, b.server, events)}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
