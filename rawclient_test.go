@@ -147,8 +147,9 @@ func (c *rawClient) subscribe(filter string, qos byte) byte {
 	return c.await(packets.Suback).ReasonCodes[0]
 }
 
-// publish sends a message and waits for its acknowledgement (for QoS 2, the whole exchange);
-// it returns what the broker answered: "sent" for QoS 0, else the PUBACK's or PUBREC's code.
+// publish sends a message and waits for its acknowledgement (for QoS 2, the whole exchange),
+// then until the broker has processed it; it returns what the broker answered: "sent" for QoS 0,
+// else the PUBACK's or PUBREC's code.
 func (c *rawClient) publish(topic string, qos byte, retain bool, payload string) string {
 	c.t.Helper()
 	pk := packets.Packet{
@@ -159,19 +160,22 @@ func (c *rawClient) publish(topic string, qos byte, retain bool, payload string)
 		pk.PacketID = c.id()
 	}
 	c.send(pk)
+	ack := "sent"
 	switch qos {
 	case 1:
-		return fmt.Sprintf("puback %#02x", c.await(packets.Puback).ReasonCode)
+		ack = fmt.Sprintf("puback %#02x", c.await(packets.Puback).ReasonCode)
 	case 2:
 		rec := c.await(packets.Pubrec)
 		if rec.ReasonCode < 0x80 {
 			c.send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Pubrel, Qos: 1}, PacketID: pk.PacketID})
 			c.await(packets.Pubcomp)
 		}
-		return fmt.Sprintf("pubrec %#02x", rec.ReasonCode)
+		ack = fmt.Sprintf("pubrec %#02x", rec.ReasonCode)
 	}
-	c.ping() // the broker has processed the publish once it answers
-	return "sent"
+	// A broker handles a client's packets in order, so once it answers a ping the message has
+	// reached its subscribers' queues: mochi acknowledges a publish before it hands it on.
+	c.ping()
+	return ack
 }
 
 func (c *rawClient) ping() {
