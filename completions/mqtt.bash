@@ -32,9 +32,9 @@ __mqtt_spec() {
         ;;
     'mqtt broker')
         subs=''
-        flags='--listen --cert --key --password-file --allow-anonymous --store --verbose -v --help'
-        valued='listen cert key password-file store'
-        repeated='listen'
+        flags='--config-file -c --listen --cert --key --cafile --require-certificate --use-identity-as-username --password-file --allow-anonymous --acl-file --store --max-packet-size --max-connections --max-inflight --max-queued-messages --ws-allow-origin --verbose -v --help'
+        valued='config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-inflight max-queued-messages ws-allow-origin'
+        repeated='listen ws-allow-origin'
         ;;
     'mqtt profile')
         subs='list show add remove help'
@@ -152,7 +152,7 @@ __mqtt_values() {
         ;;
     'mqtt broker')
         case $2 in
-        'cert' | 'key') paths=files ;;
+        'cert' | 'key' | 'cafile') paths=files ;;
         esac
         ;;
     'mqtt completion')

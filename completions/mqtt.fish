@@ -10,7 +10,7 @@ function __mqtt_valued
         case 'mqtt rr'
             contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
-            contains -- $argv[2] listen cert key password-file store
+            contains -- $argv[2] config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-inflight max-queued-messages ws-allow-origin
         case 'mqtt profile add'
             contains -- $argv[2] host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy
         case '*'
@@ -76,7 +76,7 @@ complete -c mqtt -f
 complete -c mqtt -n '__mqtt_is mqtt' -a pub -d 'publish messages (mosquitto_pub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a sub -d 'subscribe and print messages (mosquitto_sub)'
 complete -c mqtt -n '__mqtt_is mqtt' -a rr -d 'send a request and print the reply (mosquitto_rr)'
-complete -c mqtt -n '__mqtt_is mqtt' -a broker -d 'run an MQTT broker for development and tests'
+complete -c mqtt -n '__mqtt_is mqtt' -a broker -d 'run an MQTT broker'
 complete -c mqtt -n '__mqtt_is mqtt' -a profile -d 'keep connection options under a name: mqtt pub --profile NAME'
 complete -c mqtt -n '__mqtt_is mqtt' -a completion -d 'print the shell completion script for bash, zsh, fish or powershell'
 complete -c mqtt -n '__mqtt_is mqtt' -a help -d 'Shows a list of commands or help for one command'
@@ -286,13 +286,23 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine-kpass-sha1 -x -d 'not supp
 complete -c mqtt -n '__mqtt_is mqtt rr' -l version -d 'print the version and exit (with code 1, as mosquitto_rr does)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l help -d 'show help'
 
+complete -c mqtt -n '__mqtt_is mqtt broker' -l config-file -o c -x -d 'read the settings of a mosquitto.conf FILE (the subset above)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l listen -x -d 'accept clients at URL (repeatable; default tcp://localhost:1883)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l cert -r -F -d 'certificate FILE (PEM) of the tls:// and wss:// listeners'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l key -r -F -d 'private key FILE (PEM) of --cert'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l cafile -r -F -d 'CA certificates FILE (PEM) that client certificates must be signed by'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l require-certificate -d 'on tls:// and wss:// listeners, let in only clients with a certificate signed by --cafile'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l use-identity-as-username -d 'with --require-certificate, the certificate\'s CN is the client\'s user name'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l password-file -x -d 'let in only the users of FILE (name:password lines)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l allow-anonymous -d 'with --password-file, let in clients that send no user name too'
-complete -c mqtt -n '__mqtt_is mqtt broker' -l store -x -d 'keep retained messages in FILE across restarts'
-complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, disconnects and subscriptions on stderr'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l acl-file -x -d 'who may read and write which topics: a mosquitto acl_file FILE'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l store -x -d 'keep sessions and retained messages in DIR across restarts (FILE.json: retained only)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-packet-size -x -d 'refuse packets larger than BYTES (default 1048576)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-connections -x -d 'accept at most N connections at once (default no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-inflight -x -d 'with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; N in flight (default 20; 0 no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-queued-messages -x -d 'N more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l ws-allow-origin -x -d 'let browser pages from ORIGIN (https://host:port, or *) use the ws:// and wss:// listeners'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, refusals, disconnects, subscriptions and ACL denials on stderr'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile' -a list -d 'print the profiles\' names; the default one is marked'

@@ -12,7 +12,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'pub'; Aliases = @(); Usage = 'publish messages (mosquitto_pub)' }
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
-                @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker for development and tests' }
+                @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker' }
                 @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
                 @{ Name = 'completion'; Aliases = @(); Usage = 'print the shell completion script for bash, zsh, fish or powershell' }
                 @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
@@ -248,13 +248,23 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
+                @{ Names = @('config-file', 'c'); Usage = 'read the settings of a mosquitto.conf FILE (the subset above)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('listen'); Usage = 'accept clients at URL (repeatable; default tcp://localhost:1883)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('cert'); Usage = 'certificate FILE (PEM) of the tls:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('key'); Usage = 'private key FILE (PEM) of --cert'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('cafile'); Usage = 'CA certificates FILE (PEM) that client certificates must be signed by'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('require-certificate'); Usage = 'on tls:// and wss:// listeners, let in only clients with a certificate signed by --cafile'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('use-identity-as-username'); Usage = 'with --require-certificate, the certificate''s CN is the client''s user name'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'let in only the users of FILE (name:password lines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('allow-anonymous'); Usage = 'with --password-file, let in clients that send no user name too'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('store'); Usage = 'keep retained messages in FILE across restarts'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('verbose', 'v'); Usage = 'log connects, disconnects and subscriptions on stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('acl-file'); Usage = 'who may read and write which topics: a mosquitto acl_file FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('store'); Usage = 'keep sessions and retained messages in DIR across restarts (FILE.json: retained only)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-packet-size'); Usage = 'refuse packets larger than BYTES (default 1048576)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-connections'); Usage = 'accept at most N connections at once (default no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight'); Usage = 'with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; N in flight (default 20; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-queued-messages'); Usage = 'N more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('ws-allow-origin'); Usage = 'let browser pages from ORIGIN (https://host:port, or *) use the ws:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'log connects, refusals, disconnects, subscriptions and ACL denials on stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
