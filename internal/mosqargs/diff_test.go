@@ -75,13 +75,7 @@ func TestAgainstMosquitto(t *testing.T) {
 	}
 	dir := fixture(t)
 	cwd := filepath.Join(dir, "cwd")
-	readFile := func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(cwd, name)
-		}
-		return os.ReadFile(name)
-	}
-	env := map[string]string{"HOME": filepath.Join(dir, "home"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
+	readFile, env := fixtureReader(dir), fixtureEnv(dir)
 	for _, c := range diffCases {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		cmd := exec.CommandContext(ctx, c.prog.Name(), c.args...)

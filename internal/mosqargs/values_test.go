@@ -152,16 +152,9 @@ func (r valueRow) want() *Config {
 }
 
 // load runs Load on r in the golden rows' fixture (msg.txt, empty.txt, an empty home).
-func (r valueRow) load(t *testing.T, dir string) (*Config, *Exit) {
-	cwd := filepath.Join(dir, "cwd")
-	readFile := func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(cwd, name)
-		}
-		return os.ReadFile(name)
-	}
-	env := map[string]string{"HOME": filepath.Join(dir, "home"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
-	return Load(r.prog, r.args, func(k string) string { return env[k] }, readFile, strings.NewReader(r.stdin))
+func (r valueRow) load(dir string) (*Config, *Exit) {
+	env := fixtureEnv(dir)
+	return Load(r.prog, r.args, func(k string) string { return env[k] }, fixtureReader(dir), strings.NewReader(r.stdin))
 }
 
 func TestGoldenRowValues(t *testing.T) {
@@ -172,7 +165,7 @@ func TestGoldenRowValues(t *testing.T) {
 			if r.golden {
 				checkGoldenRow(t, rows, r)
 			}
-			cfg, exit := r.load(t, dir)
+			cfg, exit := r.load(dir)
 			if exit != nil {
 				t.Fatalf("refused: exit %d %q", exit.Code, exit.Stderr)
 			}

@@ -184,29 +184,36 @@ func (p *peer) filters(pk packet) []string {
 	return fs
 }
 
-// suback grants every filter of a SUBSCRIBE at QoS 1.
-func (p *peer) suback(pk packet) {
+// acknowledge answers a SUBSCRIBE with a SUBACK that grants QoS 1 to each filter, or an UNSUBSCRIBE
+// with an UNSUBACK (on v5 with a success code for each filter).
+func (p *peer) acknowledge(pk packet) {
 	p.t.Helper()
+	first, code := byte(0x90), byte(1)
+	if pk.typ() == 10 {
+		first, code = 0xb0, 0
+	}
 	body := pk.body[:2:2]
 	if p.v5 {
-		body = append(body, 0)
+		body = append(body, 0) // no properties
 	}
-	for range p.filters(pk) {
-		body = append(body, 1)
-	}
-	p.send(0x90, body...)
-}
-
-func (p *peer) unsuback(pk packet) {
-	p.t.Helper()
-	body := pk.body[:2:2]
-	if p.v5 {
-		body = append(body, 0)
+	if p.v5 || pk.typ() == 8 {
 		for range p.filters(pk) {
-			body = append(body, 0)
+			body = append(body, code)
 		}
 	}
-	p.send(0xb0, body...)
+	p.send(first, body...)
+}
+
+// disconnect disconnects s, and fails unless the DISCONNECT is the next packet: anything before it is
+// something the client owed nobody, which why says.
+func (p *peer) disconnect(s session.Session, why string) {
+	p.t.Helper()
+	if err := s.Disconnect(session.Bounded(p.t), nil); err != nil {
+		p.t.Fatal(err)
+	}
+	if got := p.next(); got.typ() != 14 {
+		p.t.Errorf("the client sent %v before its DISCONNECT: %s", got, why)
+	}
 }
 
 var versions = []struct {

@@ -95,12 +95,7 @@ func TestRefusedPublishes(t *testing.T) {
 	if r.Sent != len(cases) || r.Acked != wantAcked || r.Refused != wantRefused || r.Unacked() != wantRefused || r.LastReason != "Not authorized" {
 		t.Errorf("report %+v, want %d sent, %d acknowledged, %d refused, the last for \"Not authorized\"", r, len(cases), wantAcked, wantRefused)
 	}
-	if err := s.Disconnect(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got := p.next(); got.typ() != 14 {
-		t.Errorf("the client sent %v before its DISCONNECT: a refused PUBREC owes no PUBREL", got)
-	}
+	p.disconnect(s, "a refused PUBREC owes no PUBREL")
 }
 
 // After a reconnect the client owes the broker exactly what was not finished: the PUBREL of a QoS 2
@@ -152,12 +147,7 @@ func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 			if r := s.Drain(ctx); r.Sent != 4 || r.Acked != 4 {
 				t.Errorf("report %+v, want all 4 acknowledged", r)
 			}
-			if err := s.Disconnect(ctx, nil); err != nil {
-				t.Fatal(err)
-			}
-			if got := p.next(); got.typ() != 14 {
-				t.Errorf("the client sent %v after everything was acknowledged: something acknowledged was sent again", got)
-			}
+			p.disconnect(s, "everything was acknowledged, and what is acknowledged is not sent again")
 		})
 	}
 }
@@ -184,7 +174,7 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 				var got []string
 				for len(got) < len(filters) { // 3.1.1 sends one SUBSCRIBE per filter, each after a SUBACK
 					pk := p.expect(8, "waiting for SUBSCRIBE")
-					p.suback(pk)
+					p.acknowledge(pk)
 					got = append(got, p.filters(pk)...)
 				}
 				if err := session.Receive(t, errc, "end of Subscribe"); err != nil {
@@ -195,7 +185,7 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 			subscribe("c")
 			errc := make(chan error, 1)
 			go func() { errc <- s.Unsubscribe(ctx, []string{"b", "c"}, nil) }()
-			p.unsuback(p.expect(10, "waiting for UNSUBSCRIBE"))
+			p.acknowledge(p.expect(10, "waiting for UNSUBSCRIBE"))
 			if err := session.Receive(t, errc, "end of Unsubscribe"); err != nil {
 				t.Fatal(err)
 			}
@@ -216,7 +206,7 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 			var again []string
 			probe := p.next()
 			for probe.typ() == 8 {
-				p.suback(probe)
+				p.acknowledge(probe)
 				again = append(again, p.filters(probe)...)
 				probe = p.next()
 			}
