@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	// Some scripts use these when present ([exec:jq]); CI must have them so that nothing is skipped there.
 	if os.Getenv("CI") == "true" {
-		for _, tool := range []string{"jq", "script"} {
+		for _, tool := range []string{"jq", "script", "tmux"} {
 			if _, err := exec.LookPath(tool); err != nil {
 				t.Fatalf("%s is not installed; CI must run every script (see .ci/run)", tool)
 			}

@@ -53,3 +53,29 @@ func TestOwnWording(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// -F is mosquitto 2.0.11's language when linked: what 2.1 added is refused with 2.0.11's words, and a
+// precision on %x groups nothing; mqtt sub reads the same format with 2.1's groups.
+func TestLinkedFormatIs2011(t *testing.T) {
+	for spec, char := range map[string]string{"%f": "f", "%10.3d": "d", "%.2:x": ":"} {
+		code, _, errOut := run(t, "mosquitto_sub", "-p", "1", "-t", "x", "-F", spec)
+		want := "Error: Invalid format specifier '" + char + "'.\n\nUse 'mosquitto_sub --help' to see usage.\n"
+		if code != 1 || errOut != want {
+			t.Errorf("mosquitto_sub -F %q: exit %d, stderr %q, want %q", spec, code, errOut, want)
+		}
+	}
+	b := brokertest.Start(t, transport.TCP)
+	port := strconv.Itoa(b.Port(transport.TCP))
+	if code, _, errOut := run(t, "mqtt", "pub", "-p", port, "-t", "link/hex", "-m", "hello", "-r"); code != 0 {
+		t.Fatalf("mqtt pub: exit %d: %s", code, errOut)
+	}
+	for prog, want := range map[string]string{"mosquitto_sub": "68656c6c6f\n", "mqtt": "6865 6c6c 6f\n"} {
+		args := []string{prog, "-p", port, "-t", "link/hex", "-C", "1", "-F", "%.4x"}
+		if prog == "mqtt" {
+			args = append([]string{"mqtt", "sub"}, args[1:]...)
+		}
+		if code, out, errOut := run(t, args...); code != 0 || out != want {
+			t.Errorf("%s -F %%.4x: exit %d, stdout %q, want %q; stderr %q", prog, code, out, want, errOut)
+		}
+	}
+}

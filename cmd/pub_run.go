@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"mqtt/format"
 	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
@@ -30,6 +31,15 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	if o.Mode == modeStdin && len(body) == 0 {
 		return &problem{id: errZeroInput} // as mosquitto_pub: an empty -s is almost always a mistake
 	}
+	if o.tmpl != nil && (o.Mode == modeFile || o.Mode == modeStdin) {
+		name := "-s"
+		if o.Mode == modeFile {
+			name = "-f " + o.File
+		}
+		if err := templateErr(ctx, o.tmpl.compilePayload(name, body), false); err != nil {
+			return err
+		}
+	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
 		return err
@@ -45,6 +55,9 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		m: message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
 	}
 	p.pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, p.rnd)
+	if o.Echo {
+		p.echo = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Width: streams.OutWidth})
+	}
 	if o.Mode == modeLines {
 		err = p.lines(run, streams.In)
 	} else {
@@ -79,6 +92,8 @@ type publisher struct {
 	// skipped counts --line-topic lines without a usable topic; skipWhy says why for the last one.
 	skipped int
 	skipWhy string
+	echo    *format.Pretty // -v on a terminal
+	echoBuf []byte
 }
 
 // send publishes p.m, after the pacer allows it. more says another message is ready at once: only then
@@ -101,6 +116,10 @@ func (p *publisher) send(ctx context.Context, more bool) error {
 		return err
 	}
 	p.sent++
+	if p.echo != nil {
+		p.echoBuf = p.echo.AppendSent(p.echoBuf[:0], &p.m, time.Now())
+		_, _ = p.streams.Out.Write(p.echoBuf) // a terminal: a failed echo is no reason to stop publishing
+	}
 	if more && !p.pacer.Paced() {
 		return nil
 	}
@@ -180,13 +199,17 @@ func readLines(r io.Reader) (<-chan []byte, <-chan error, chan struct{}) {
 	lines, errc, quit := make(chan []byte, 256), make(chan error, 1), make(chan struct{})
 	go func() {
 		defer close(lines)
-		lr := payload.NewLineReader(r)
+		lr := payload.NewLineReader(r, maxPayload)
 		for {
 			line, err := lr.Next()
 			if err != nil {
-				if errors.Is(err, io.EOF) {
+				var tl *payload.TooLargeError
+				switch {
+				case errors.Is(err, io.EOF):
 					err = nil
-				} else {
+				case errors.As(err, &tl):
+					err = &problem{id: errPubLineTooLarge}
+				default:
 					err = fmt.Errorf("reading stdin: %w", err)
 				}
 				errc <- err
@@ -221,6 +244,10 @@ func finish(ctx context.Context, s session.Session, conn *connOptions, tried int
 		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 	}
 	lost := s.Err()
+	var pe *session.ProtocolError
+	if errors.As(lost, &pe) && !interrupted {
+		return lost // the broker broke the protocol: that is the news, whatever was acknowledged
+	}
 	var err error
 	if unacked := tried - r.Acked; unacked > 0 {
 		why := ""

@@ -25,6 +25,8 @@ type receiver struct {
 	buf     []byte
 	printed int
 	over    bool
+	// flushEach writes each message at once (under -d, whose lines are not buffered).
+	flushEach bool
 	// ended receives why receiving is over when a message decides it: nil for -C reached or the end of
 	// --retained-only, else an output error.
 	ended chan error
@@ -32,7 +34,7 @@ type receiver struct {
 
 func newReceiver(o *subOptions, streams *iostreams.IOStreams) *receiver {
 	return &receiver{
-		o: o, errOut: streams.ErrOut, out: bufio.NewWriterSize(streams.Out, 64<<10),
+		o: o, errOut: messageErrOut(o.conn, streams), out: bufio.NewWriterSize(streams.Out, 64<<10),
 		ended: make(chan error, 1),
 		// -E ends at the SUBACK: the retained messages right behind it are not printed, as mosquitto_sub.
 		over: o.ExitAfterSubscribe,
@@ -72,6 +74,12 @@ func (r *receiver) message(m *message.Message) {
 	r.printed++
 	if o.Count > 0 && r.printed >= o.Count {
 		r.end(nil)
+		return
+	}
+	if r.flushEach {
+		if err := r.out.Flush(); err != nil {
+			r.end(err)
+		}
 	}
 }
 
@@ -174,4 +182,13 @@ func (c *clearer) close() {
 	default:
 	}
 	<-c.done
+}
+
+// messageErrOut is where a message's output problems (%J, %f) are said: nowhere with --quiet, as mosquitto's
+// err_printf.
+func messageErrOut(conn *connOptions, streams *iostreams.IOStreams) io.Writer {
+	if conn.Quiet {
+		return io.Discard
+	}
+	return streams.ErrOut
 }

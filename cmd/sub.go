@@ -51,6 +51,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Usage: "payload as `text`, hex (a dump) or base64, in default and -v output"},
 		&cli.BoolFlag{Name: "timestamp", Usage: "print the receive time (RFC 3339) before each message"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour: auto (on a terminal), always or never; NO_COLOR is honoured"},
+		&cli.StringFlag{Name: "view", Value: "auto", Usage: "pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub's bytes; auto: pretty on a terminal"},
 	}
 }
 
@@ -137,6 +138,10 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 			return nil, usageErr(errSubCount, c.String("count"))
 		}
 		o.Count = n
+		if n < session.DefaultReceiveMaximum {
+			// As mosquitto_sub: no more in flight than it will print.
+			conn.receiveMaximum(uint16(n))
+		}
 	}
 	if o.Timeout, perr = parseTimeout(c); perr != nil {
 		return nil, perr
@@ -168,19 +173,21 @@ func parseTimeout(c *cli.Context) (time.Duration, *problem) {
 	return time.Duration(w) * time.Second, nil
 }
 
-// parseFormat chooses the printer once from the output flags; printing a message never parses. On a
-// terminal, with no flag that asks for a format, messages are shown as readable records; anywhere else
-// the bytes are mosquitto_sub's.
+// parseFormat chooses the printer once from the output flags; printing a message never parses. --view
+// picks the view (records for a person) or mosquitto_sub's bytes; auto shows the view on a terminal unless
+// a flag asks for output of a kind of its own (-F, --json, -N, --output). Flags that would be ignored are
+// refused before connecting (see outputPairs).
 func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, *problem) {
 	if err := streams.SetColorMode(c.String("color"), os.Getenv); err != nil {
 		return nil, usageErr(errSubFormat, err.Error())
 	}
 	o := format.Options{
 		Verbose: c.Bool("verbose"), NoEOL: c.Bool("N"), Pretty: c.Bool("pretty"),
-		Output: c.String("output"), Timestamp: c.Bool("timestamp"),
+		Output: c.String("output"), Timestamp: c.Bool("timestamp"), Dialect: format.DialectMQTT,
 	}
-	if isSet(c, "format") && c.Bool("json") {
-		return nil, usageErr(errSubFormat, "-F and --json both say how to print messages: give one of them.")
+	view, perr := outputPairs(c, streams)
+	if perr != nil {
+		return nil, perr
 	}
 	var p format.Printer
 	var err error
@@ -188,11 +195,15 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 	case isSet(c, "format"):
 		p, err = format.Compile(c.String("format"), o) // -F '' is a format too: an empty line per message
 	case c.Bool("json"):
-		p = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload")})
-	case streams.OutTTY && !o.NoEOL && o.Output == "" && !o.Timestamp:
-		p = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Verbose: o.Verbose})
+		p, err = format.NewJSONLines(format.JSONOptions{Pretty: o.Pretty, EmbedPayload: c.Bool("json-payload"), Output: o.Output})
+	case view:
+		p = format.NewPretty(format.PrettyOptions{Color: streams.ColorOut, Verbose: o.Verbose, Timestamp: o.Timestamp, Width: streams.OutWidth})
 	default:
-		p, err = format.New(o)
+		if p, err = format.New(o); err == nil && o.Pretty {
+			// mosquitto_sub takes --pretty here too and prints the payload as it came: so does mqtt, in
+			// case a script passes it, but a person is told.
+			fmt.Fprintln(streams.ErrOut, label(streams, warnPrettyPlain))
+		}
 	}
 	if err != nil {
 		return nil, usageErr(errSubFormat, err.Error())
@@ -201,7 +212,8 @@ func parseFormat(c *cli.Context, streams *iostreams.IOStreams) (format.Printer, 
 }
 
 // printMessage appends m as f prints it and reports a %J payload that is not JSON on stderr, once per
-// %J, as mosquitto_sub does; the rest of the line is still printed.
+// %J, as mosquitto_sub does, and a %f or %d payload of the wrong size once; the rest of the line is still
+// printed.
 func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Writer) []byte {
 	dst, err := f.Append(dst, m)
 	var nj *format.NotJSONError
@@ -209,6 +221,10 @@ func printMessage(f format.Printer, dst []byte, m *message.Message, errOut io.Wr
 		for range nj.Count {
 			fmt.Fprintf(errOut, "Error: %s\n", nj.Error())
 		}
+	}
+	var nf *format.NotFloatError
+	if errors.As(err, &nf) {
+		fmt.Fprintf(errOut, "Error: %s\n", nf.Error())
 	}
 	return dst
 }
@@ -223,6 +239,12 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	r := newReceiver(o, streams)
 	opts := *o.conn
 	opts.Session.OnMessage, opts.Session.OnIdle = r.message, r.idle
+	if debug := debugOut(o.conn, streams); debug != nil && !o.conn.Quiet {
+		// mosquitto_sub's -d line for a SUBACK; under -d every message is flushed at once, so that the
+		// -d lines, written as they happen, stay in order with the messages.
+		opts.Session.OnSubscribed = func(id uint16, codes []byte) { writeSubscribed(debug, id, codes) }
+		r.flushEach = true
+	}
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
 	opts.Session.ReadBatch = time.Millisecond
@@ -243,13 +265,13 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 			subs[i].RetainHandling = 2 // v5: the broker need not send them at all; mosquitto_sub asks the same
 		}
 	}
-	if err := subscribe(setup, s, subs, o.conn.Props.Subscribe); err != nil {
-		return timedOut(setup, err)
+	// One UNSUBSCRIBE per -U, right behind the SUBSCRIBE, as mosquitto_sub sends them.
+	granted, err := s.SubscribeThenUnsubscribe(setup, subs, o.conn.Props.Subscribe, o.Unsubscribe, o.conn.Props.Unsubscribe)
+	if err == nil {
+		err = allDenied(granted)
 	}
-	if len(o.Unsubscribe) > 0 {
-		if err := s.Unsubscribe(setup, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
-			return timedOut(setup, err)
-		}
+	if err != nil {
+		return timedOut(setup, err)
 	}
 	if o.ExitAfterSubscribe {
 		return nil
@@ -352,6 +374,11 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 	if err != nil {
 		return err
 	}
+	return allDenied(granted)
+}
+
+// allDenied is the error for a SUBACK that refused every filter.
+func allDenied(granted []byte) error {
 	for _, g := range granted {
 		if g < 0x80 {
 			return nil
@@ -361,4 +388,16 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 		return nil
 	}
 	return &exitError{code: 1, msg: mqttText[errSubDenied]}
+}
+
+// writeSubscribed is mosquitto_sub's -d line for a SUBACK: "Subscribed (mid: 1): 0, 1".
+func writeSubscribed(w io.Writer, id uint16, codes []byte) {
+	b := fmt.Appendf(nil, "Subscribed (mid: %d):", id)
+	for i, c := range codes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, " %d", c)
+	}
+	_, _ = w.Write(append(b, '\n'))
 }

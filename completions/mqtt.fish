@@ -6,9 +6,9 @@ function __mqtt_valued
         case 'mqtt pub'
             contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
-            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
-            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
             contains -- $argv[2] listen cert key password-file store
         case 'mqtt profile add'
@@ -99,10 +99,11 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l rate -x -d 'publish at most N/s mess
 complete -c mqtt -n '__mqtt_is mqtt pub' -l duration -x -d 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l size -x -d 'send N random bytes as the payload (new bytes for each message)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l line-topic -x -d 'with -l, each line is topic SEP payload: a topic per line'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l verbose -o v -d 'on a terminal, print a line for each message sent: topic, payload, packet id'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -122,7 +123,7 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l username -o u -x -d 'user name'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l pw -o P -x -d 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l password-file -x -d 'read the password from the first line of FILE'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l password-prompt -d 'ask for the password on the terminal (with -u)'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l profile -x -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l profile -x -a '(\'mqtt\' \'profile\' \'list\' 2>/dev/null | string replace -r -- \' .*\' \'\')' -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l disable-clean-session -o c -d 'keep the session when disconnected (needs -i)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l session-expiry-interval -o x -x -d 'v5 session expiry in seconds, -1 for never'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l protocol-version -o V -x -a '5 311 31 mqttv5 mqttv311 mqttv31' -d 'MQTT version: 31, 311 or 5'
@@ -148,6 +149,7 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l psk-identity -x -d 'not supported (G
 complete -c mqtt -n '__mqtt_is mqtt pub' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l version -d 'print the version and exit (with code 1, as mosquitto_pub does)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt sub' -l topic -o t -x -d 'topic filter to subscribe to (repeatable)'
@@ -171,6 +173,7 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l json-payload -d 'with --json, embed 
 complete -c mqtt -n '__mqtt_is mqtt sub' -l output -x -a 'text hex base64' -d 'payload as text, hex (a dump) or base64, in default and -v output'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -190,7 +193,7 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l username -o u -x -d 'user name'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l pw -o P -x -d 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l password-file -x -d 'read the password from the first line of FILE'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l password-prompt -d 'ask for the password on the terminal (with -u)'
-complete -c mqtt -n '__mqtt_is mqtt sub' -l profile -x -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l profile -x -a '(\'mqtt\' \'profile\' \'list\' 2>/dev/null | string replace -r -- \' .*\' \'\')' -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l disable-clean-session -o c -d 'keep the session when disconnected (needs -i)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l session-expiry-interval -o x -x -d 'v5 session expiry in seconds, -1 for never'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l protocol-version -o V -x -a '5 311 31 mqttv5 mqttv311 mqttv31' -d 'MQTT version: 31, 311 or 5'
@@ -216,6 +219,7 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l psk-identity -x -d 'not supported (G
 complete -c mqtt -n '__mqtt_is mqtt sub' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l version -d 'print the version and exit (with code 1, as mosquitto_sub does)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt rr' -l topic -o t -x -d 'topic to send the request to'
@@ -237,6 +241,7 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l json-payload -d 'with --json, embed a
 complete -c mqtt -n '__mqtt_is mqtt rr' -l output -x -a 'text hex base64' -d 'payload as text, hex (a dump) or base64, in default and -v output'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l host -o h -x -d 'broker host'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l port -o p -x -d 'broker port (default 1883, 8883 with TLS)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l url -o L -x -d 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'
@@ -252,7 +257,7 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l username -o u -x -d 'user name'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l pw -o P -x -d 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l password-file -x -d 'read the password from the first line of FILE'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l password-prompt -d 'ask for the password on the terminal (with -u)'
-complete -c mqtt -n '__mqtt_is mqtt rr' -l profile -x -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l profile -x -a '(\'mqtt\' \'profile\' \'list\' 2>/dev/null | string replace -r -- \' .*\' \'\')' -d 'take connection options from profile NAME (default: MQTT_PROFILE, then the file\'s default)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l disable-clean-session -o c -d 'keep the session when disconnected (needs -i)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l session-expiry-interval -o x -x -d 'v5 session expiry in seconds, -1 for never'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l protocol-version -o V -x -a '5 311 31 mqttv5 mqttv311 mqttv31' -d 'MQTT version: 31, 311 or 5'
@@ -278,6 +283,7 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l psk-identity -x -d 'not supported (Go
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l keyform -x -a 'pem' -d 'pem (engine is not supported)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l version -d 'print the version and exit (with code 1, as mosquitto_rr does)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt broker' -l listen -x -d 'accept clients at URL (repeatable; default tcp://localhost:1883)'
@@ -304,6 +310,7 @@ complete -c mqtt -n '__mqtt_is mqtt help' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile list' -l help -d 'show help'
 
+complete -c mqtt -n '__mqtt_is mqtt profile show' -a '(\'mqtt\' \'profile\' \'list\' 2>/dev/null | string replace -r -- \' .*\' \'\')'
 complete -c mqtt -n '__mqtt_is mqtt profile show' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile add' -l host -o h -x -d 'broker host'
@@ -341,6 +348,7 @@ complete -c mqtt -n '__mqtt_is mqtt profile add' -l default -d 'make this the de
 complete -c mqtt -n '__mqtt_is mqtt profile add' -l replace -d 'replace a profile of the same name'
 complete -c mqtt -n '__mqtt_is mqtt profile add' -l help -d 'show help'
 
+complete -c mqtt -n '__mqtt_is mqtt profile remove' -a '(\'mqtt\' \'profile\' \'list\' 2>/dev/null | string replace -r -- \' .*\' \'\')'
 complete -c mqtt -n '__mqtt_is mqtt profile remove' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile help' -a 'list show add remove help'

@@ -43,10 +43,11 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -66,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -92,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_pub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -121,6 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('output'); Usage = 'payload as text, hex (a dump) or base64, in default and -v output'; TakesValue = $true; Words = @('text', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -140,7 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -166,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_sub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -193,6 +197,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('output'); Usage = 'payload as text, hex (a dump) or base64, in default and -v output'; TakesValue = $true; Words = @('text', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
@@ -208,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -234,6 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_rr does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -296,7 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile add' = @{
             Commands = @(
@@ -345,7 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile help' = @{
             Commands = @(
@@ -380,6 +386,12 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if ($sub) { $path = "$path $($sub.Name)" }
     }
 
+    # The words a values table lists by running the program (profile names), first field of each line.
+    function Get-Listed($values) {
+        if (-not $values.Listed) { return @() }
+        @(& 'mqtt' @($values.Listed) 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ })
+    }
+
     $spec = $commands[$path]
     $cur = $wordToComplete
     $prefix = ''
@@ -399,13 +411,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if (-not $valueOf) { return '' }
     }
     if ($valueOf) {
-        $choices = @(foreach ($v in $valueOf.Words) { , @($v, $valueOf.Usage, 'ParameterValue') })
+        $choices = @(foreach ($v in @($valueOf.Words) + @(Get-Listed $valueOf)) { , @($v, $valueOf.Usage, 'ParameterValue') })
         $paths = $valueOf.Paths
     } elseif ($cur.StartsWith('-') -and -not $dashDash) {
         $choices = $flagChoices
     } else {
         $choices = @(foreach ($c in $spec.Commands) { , @($c.Name, $c.Usage, 'ParameterValue') }) +
-            @(foreach ($a in $spec.Args.Words) { , @($a, $a, 'ParameterValue') })
+            @(foreach ($a in @($spec.Args.Words) + @(Get-Listed $spec.Args)) { , @($a, $a, 'ParameterValue') })
         $paths = $spec.Args.Paths
         # A command that takes no arguments offers its flags.
         if ($choices.Count -eq 0 -and $paths -eq '' -and -not $dashDash) { $choices = $flagChoices }

@@ -1,6 +1,8 @@
 package format
 
 import (
+	"encoding/binary"
+	"math"
 	"testing"
 	"time"
 
@@ -36,12 +38,49 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	}
 }
 
+// floatMessage carries 21.5 as a float and, with double, as a double, in the byte order of this machine.
+func floatMessage(double bool) *message.Message {
+	m := benchMessage()
+	if double {
+		m.Payload = binary.NativeEndian.AppendUint64(nil, math.Float64bits(21.5))
+	} else {
+		m.Payload = binary.NativeEndian.AppendUint32(nil, math.Float32bits(21.5))
+	}
+	return m
+}
+
+// So must mosquitto 2.1's directives, on the payloads they are for.
+func TestFloatAndHexGroupsDoNotAllocate(t *testing.T) {
+	for _, tc := range []struct {
+		spec   string
+		double bool
+	}{
+		{"%f", false}, {"[%-10.3f][%010.2f][%.60f]", false}, {"%d %.17d %30.3d", true}, {"%.2:x %-30.4X %030.3x", true},
+	} {
+		f, err := Compile(tc.spec, Options{Dialect: DialectMQTT})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := floatMessage(tc.double)
+		buf := make([]byte, 0, 4096)
+		allocs := testing.AllocsPerRun(1000, func() {
+			buf, err = f.Append(buf[:0], m)
+		})
+		if err != nil || allocs != 0 {
+			t.Errorf("%q: %v allocations per message, error %v", tc.spec, allocs, err)
+		}
+	}
+}
+
 func benchmarkFormat(b *testing.B, opts Options) {
+	benchmarkMessage(b, opts, benchMessage())
+}
+
+func benchmarkMessage(b *testing.B, opts Options, m *message.Message) {
 	f, err := New(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := benchMessage()
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -61,4 +100,14 @@ func BenchmarkJSON(b *testing.B)    { benchmarkFormat(b, Options{Format: "%j", L
 func BenchmarkJSONRaw(b *testing.B) { benchmarkFormat(b, Options{Format: "%J", Location: time.UTC}) }
 func BenchmarkJSONPretty(b *testing.B) {
 	benchmarkFormat(b, Options{Format: "%J", Pretty: true, Location: time.UTC})
+}
+func BenchmarkFloat(b *testing.B) {
+	benchmarkMessage(b, Options{Format: "%f", Dialect: DialectMQTT}, floatMessage(false))
+}
+func BenchmarkDoubleWidth(b *testing.B) {
+	benchmarkMessage(b, Options{Format: "%t %010.3d", Dialect: DialectMQTT}, floatMessage(true))
+}
+func BenchmarkHex(b *testing.B) { benchmarkFormat(b, Options{Format: "%x"}) }
+func BenchmarkHexGroups(b *testing.B) {
+	benchmarkFormat(b, Options{Format: "%.2:x", Dialect: DialectMQTT})
 }

@@ -28,6 +28,8 @@ const (
 	kindJSONRaw
 	kindStrftime
 	kindNanos
+	kindFloat  // %f: a 4-byte payload as an IEEE 754 float
+	kindDouble // %d: an 8-byte payload as an IEEE 754 double
 )
 
 func (k kind) readsClock() bool {
@@ -47,6 +49,19 @@ var percentKinds = [256]kind{
 	'I': kindISO, 'U': kindUnix, 'j': kindJSON, 'J': kindJSONRaw,
 }
 
+// floatKinds are the letters DialectMQTT adds, as mosquitto 2.1 did.
+var floatKinds = [256]kind{'f': kindFloat, 'd': kindDouble}
+
+// hexSeparators are the characters mosquitto 2.1 reads after the precision as the separator of hex groups
+// (hexseplist in client_shared.c). It takes one before any letter, where it does nothing but for %x and %X;
+// so in "%+f" the + is a separator, not printf's flag, and prints no sign.
+var hexSeparators = [256]bool{
+	'!': true, '"': true, '#': true, '$': true, '&': true, '\'': true, '(': true, ')': true,
+	'*': true, '+': true, ',': true, '-': true, '.': true, '/': true, ':': true, ';': true,
+	'<': true, '=': true, '>': true, '?': true, '@': true, '[': true, '\\': true, ']': true,
+	'^': true, '_': true, '`': true, '{': true, '|': true, '}': true, '~': true, ' ': true,
+}
+
 // escapes are the only \ sequences check_format accepts.
 var escapes = [256]byte{'\\': '\\', '0': 0, 'a': '\a', 'e': 0x1b, 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
 
@@ -61,17 +76,20 @@ type step struct {
 	zero  bool   // '0' flag
 	width int    // 0: none
 	prec  int    // -1: none
+	group int    // %x and %X in DialectMQTT: hex digits per group, 0 for none (the precision, if above 0)
+	sep   byte   // what separates groups: a space unless one of hexSeparators follows the precision
 	conv  byte   // the strftime conversion of kindStrftime
 	lit   string // the bytes of kindLiteral
 }
 
-// compile parses a -F string the way check_format validates it and formatted_print reads it.
-func compile(spec string) ([]step, error) {
+// compile parses a -F string the way check_format validates it and formatted_print reads it, in the
+// dialect's version of them.
+func compile(spec string, d Dialect) ([]step, error) {
 	// The argument comes from argv in mosquitto, so it ends at the first NUL byte; strlen sees nothing after it.
 	if i := strings.IndexByte(spec, 0); i >= 0 {
 		spec = spec[:i]
 	}
-	c := compiler{spec: spec}
+	c := compiler{spec: spec, dialect: d}
 	for c.i < len(spec) {
 		b := spec[c.i]
 		c.i++
@@ -95,10 +113,11 @@ func compile(spec string) ([]step, error) {
 }
 
 type compiler struct {
-	spec  string
-	i     int
-	lit   []byte // literal bytes not yet emitted, so that adjacent literals become one step
-	steps []step
+	spec    string
+	dialect Dialect
+	i       int
+	lit     []byte // literal bytes not yet emitted, so that adjacent literals become one step
+	steps   []step
 }
 
 func (c *compiler) flush() {
@@ -124,7 +143,7 @@ func (c *compiler) next() (byte, bool) {
 }
 
 func (c *compiler) percent() error {
-	s := step{prec: -1}
+	s := step{prec: -1, sep: ' '}
 	b, ok := c.next()
 	// One '-' and then one '0' are flags; "%0-" is refused because '-' is then the conversion. In "%-05t" the
 	// 0 is a flag too, which matters only where mosquitto pads a missing property with the pad character.
@@ -148,7 +167,13 @@ func (c *compiler) percent() error {
 			b, ok = c.next()
 		}
 	}
+	mqtt := c.dialect == DialectMQTT
+	if ok && mqtt && hexSeparators[b] {
+		s.sep = b
+		b, ok = c.next()
+	}
 	if !ok {
+		// mosquitto 2.1 says "Invalid format specifier" with a NUL for "%.2:"; cut off is what it is.
 		return ErrIncompleteFormat
 	}
 	if b == '%' {
@@ -156,8 +181,14 @@ func (c *compiler) percent() error {
 		return nil
 	}
 	s.kind = percentKinds[b]
+	if s.kind == kindLiteral && mqtt {
+		s.kind = floatKinds[b]
+	}
 	if s.kind == kindLiteral {
 		return &SpecifierError{Char: b}
+	}
+	if mqtt && (s.kind == kindHexLower || s.kind == kindHexUpper) && s.prec > 0 {
+		s.group = s.prec
 	}
 	c.add(s)
 	return nil

@@ -1,6 +1,7 @@
 // Package format turns a received message into the bytes mosquitto_sub 2.0.11 prints for it: the payload alone,
 // "topic payload" with -v, or the -F output language with its %, @ and \ sequences, including %j/%J JSON and
-// --pretty. A format is compiled once into steps, so printing a message never parses anything.
+// --pretty; in DialectMQTT also what mosquitto 2.1 added to -F. A format is compiled once into steps, so
+// printing a message never parses anything.
 //
 // Where mosquitto's output cannot be parsed back (a binary payload in %j), mqtt deliberately differs; every such
 // place is marked in the code and listed in the package tests.
@@ -13,14 +14,28 @@ import (
 	"mqtt/internal/message"
 )
 
+// Dialect is the -F language a format is read in.
+type Dialect uint8
+
+const (
+	// DialectMosquitto is mosquitto_sub 2.0.11's -F exactly, refusals included: what a link named
+	// mosquitto_sub must accept and print.
+	DialectMosquitto Dialect = iota
+	// DialectMQTT is mqtt's own: DialectMosquitto plus what mosquitto 2.1 added, %f and %d (the payload as
+	// an IEEE 754 float or double) and hex digits in groups (%.2:x). Whatever 2.0.11 accepts prints as
+	// 2.0.11 prints it, where 2.1 prints it otherwise (%j's retain, a width on %x without groups) too.
+	DialectMQTT
+)
+
 // Options are the mosquitto_sub flags that decide the output.
 type Options struct {
 	// Format is the -F argument. New treats "" as "no -F"; mosquitto_sub -F '' prints an empty line per
 	// message, which Compile("", opts) gives.
 	Format  string
-	Verbose bool // -v
-	NoEOL   bool // -N
-	Pretty  bool // --pretty, for %j and %J
+	Dialect Dialect // the language of Format
+	Verbose bool    // -v
+	NoEOL   bool    // -N
+	Pretty  bool    // --pretty, for %j and %J
 	// Location is the time zone of %I, %j, %J and @ sequences and of Timestamp; nil means time.Local, which
 	// is what mosquitto's localtime(3) uses (TZ).
 	Location *time.Location
@@ -49,6 +64,8 @@ type Formatter struct {
 	steps    []step
 	needTime bool // some step reads the clock, so Append breaks Received down once per message
 	jsonRaw  int  // number of %J steps: the Count of a NotJSONError
+	floats   int  // number of %f steps, the Floats of a NotFloatError
+	doubles  int  // number of %d steps, its Doubles
 	// output and timestamp are --output and --timestamp; with neither, default and -v output take
 	// mosquitto's own path untouched.
 	output    output
@@ -77,7 +94,7 @@ func New(opts Options) (*Formatter, error) {
 // Compile compiles spec as the -F argument, even when spec is empty. The error is one of the mosquitto_sub
 // refusals (ErrIncompleteFormat, ErrIncompleteEscape, *SpecifierError).
 func Compile(spec string, opts Options) (*Formatter, error) {
-	steps, err := compile(spec)
+	steps, err := compile(spec, opts.Dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +103,13 @@ func Compile(spec string, opts Options) (*Formatter, error) {
 	f.steps = steps
 	for _, s := range steps {
 		f.needTime = f.needTime || s.kind.readsClock()
-		if s.kind == kindJSONRaw {
+		switch s.kind {
+		case kindJSONRaw:
 			f.jsonRaw++
+		case kindFloat:
+			f.floats++
+		case kindDouble:
+			f.doubles++
 		}
 	}
 	return f, nil
@@ -102,8 +124,9 @@ func newFormatter(opts Options) *Formatter {
 }
 
 // Append appends the bytes mosquitto_sub prints for m to dst, end of line included, and allocates nothing once
-// dst has room. The error is a *NotJSONError when %J met a payload that is not JSON; the rest of the output is
-// still appended, as mosquitto still prints it.
+// dst has room. The error is a *NotJSONError when %J met a payload that is not JSON, a *NotFloatError when %f
+// or %d met one of another size than theirs, or both joined; the rest of the output is still appended, as
+// mosquitto still prints it.
 func (f *Formatter) Append(dst []byte, m *message.Message) ([]byte, error) {
 	if f.mode != modeFormat && (f.output != outputText || f.timestamp) {
 		return f.appendPlain(dst, m), nil

@@ -42,6 +42,13 @@ var refusals = []struct{ spec, msg string }{
 	{`\é`, "Invalid escape specifier '\xc3'."},
 	{`\%`, "Invalid escape specifier '%'."},
 	{`%t \b`, "Invalid escape specifier 'b'."},
+	// What mosquitto 2.1 added, and DialectMQTT accepts, 2.0.11 refuses.
+	{"%f", "Invalid format specifier 'f'."},
+	{"%10.3d", "Invalid format specifier 'd'."},
+	{"%.2:x", "Invalid format specifier ':'."},
+	{"%+f", "Invalid format specifier '+'."},
+	{"%5 X", "Invalid format specifier ' '."},
+	{"%0-x", "Invalid format specifier '-'."},
 }
 
 func TestCompileRefuses(t *testing.T) {
@@ -127,6 +134,43 @@ func TestNotJSON(t *testing.T) {
 	var nj *NotJSONError
 	if !errors.As(err, &nj) || nj.Count != 2 || err.Error() != "Message payload is not valid JSON on topic a/b." {
 		t.Errorf("got %#v %q", err, err)
+	}
+}
+
+// TestNotFloat: %f and %d print nothing for a payload of another size than theirs, the rest of the line is
+// printed, and the error says which were wanted; with %J failing too, both are reported.
+func TestNotFloat(t *testing.T) {
+	f, err := Compile("<%f|%d|%f|%t>", Options{Dialect: DialectMQTT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		payload         string
+		out, msg        string
+		floats, doubles int
+	}{
+		{"1234x", "<|||a/b>\n", "Message payload on topic a/b is 5 bytes, not the 4 of a float for %f nor the 8 of a double for %d.", 2, 1},
+		{"\x00\x00\x00\x00", "<0.000000||0.000000|a/b>\n", "Message payload on topic a/b is 4 bytes, not the 8 of a double for %d.", 0, 1},
+		{"\x00\x00\x00\x00\x00\x00\x00\x00", "<|0.000000||a/b>\n", "Message payload on topic a/b is 8 bytes, not the 4 of a float for %f.", 2, 0},
+	} {
+		got, err := f.Append(nil, &message.Message{Topic: "a/b\x00c", Payload: []byte(tc.payload)})
+		var nf *NotFloatError
+		if !errors.As(err, &nf) || nf.Floats != tc.floats || nf.Doubles != tc.doubles || nf.Size != len(tc.payload) || nf.Error() != tc.msg {
+			t.Errorf("%q: error %#v %q", tc.payload, err, err)
+		}
+		if string(got) != tc.out {
+			t.Errorf("%q: printed %q, want %q", tc.payload, got, tc.out)
+		}
+	}
+	both, err := Compile("%J%f", Options{Dialect: DialectMQTT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = both.Append(nil, &message.Message{Topic: "t", Payload: []byte("1234x")})
+	var nf *NotFloatError
+	var nj *NotJSONError
+	if !errors.As(err, &nf) || !errors.As(err, &nj) || nf.Floats != 1 || nj.Count != 1 {
+		t.Errorf("%%J%%f on 1234x: %#v", err)
 	}
 }
 

@@ -11,8 +11,9 @@ import (
 	"mqtt/internal/message"
 )
 
-// FuzzCompile: no format string panics or hangs, a refused one fails with one of mosquitto's errors, output
-// stays within a bound set by the sizes of the format and the message, %j output is always JSON, and %J re-prints
+// FuzzCompile: no format string panics or hangs in either dialect, a refused one fails with one of mosquitto's
+// errors, output stays within a bound set by the sizes of the format and the message, DialectMQTT accepts what
+// DialectMosquitto accepts and prints it the same but for hex groups, %j output is always JSON, and %J re-prints
 // any plain JSON payload as JSON.
 func FuzzCompile(f *testing.F) {
 	for _, oc := range outputCases {
@@ -28,6 +29,10 @@ func FuzzCompile(f *testing.F) {
 	for _, fx := range fixtures {
 		f.Add("%j%J%p%-5x@c", []byte(fx.payload))
 	}
+	for _, s := range mosquitto21Specs {
+		f.Add(s.spec, []byte("\x00\x00\xacA"))
+		f.Add(s.spec, []byte("\x00\x00\x00\x00\x00\x805@"))
+	}
 	var buf []byte
 	f.Fuzz(func(t *testing.T, spec string, payload []byte) {
 		// A long format full of wide fields prints megabytes per message; minimising such an input would spend
@@ -36,25 +41,59 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		for _, opts := range []Options{{Location: time.UTC}, {Pretty: true, NoEOL: true, Location: time.UTC}} {
-			fm, err := Compile(spec, opts)
-			if err != nil {
-				var se *SpecifierError
-				if !errors.Is(err, ErrIncompleteFormat) && !errors.Is(err, ErrIncompleteEscape) && !errors.As(err, &se) {
-					t.Fatalf("Compile(%q): unexpected error %v", spec, err)
-				}
-				return
+			fm, ok := compileChecked(t, spec, opts)
+			opts.Dialect = DialectMQTT
+			mqtt, mqttOK := compileChecked(t, spec, opts)
+			if ok && !mqttOK {
+				t.Fatalf("Compile(%q) refused in DialectMQTT, accepted in DialectMosquitto", spec)
 			}
 			for _, m := range fuzzMessages(payload) {
-				out, _ := fm.Append(buf[:0], m)
-				buf = out
-				if limit := outputBound(spec, m); len(out) > limit {
-					t.Fatalf("Compile(%q) printed %d bytes for a %d-byte payload, over the bound %d",
-						spec, len(out), len(m.Payload), limit)
+				var out []byte
+				if ok {
+					out, _ = fm.Append(buf[:0], m)
+					buf = out
+					checkBound(t, spec, m, out)
+				}
+				if mqttOK {
+					got, _ := mqtt.Append(nil, m)
+					checkBound(t, spec, m, got)
+					if ok && !hasHexGroups(mqtt) && !bytes.Equal(got, out) {
+						t.Fatalf("-F %q: DialectMQTT printed %q, DialectMosquitto %q", spec, got, out)
+					}
 				}
 			}
 		}
 		checkJSON(t, payload)
 	})
+}
+
+// compileChecked compiles spec; ok is false when it is refused with one of mosquitto's errors.
+func compileChecked(t *testing.T, spec string, opts Options) (f *Formatter, ok bool) {
+	f, err := Compile(spec, opts)
+	if err != nil {
+		var se *SpecifierError
+		if !errors.Is(err, ErrIncompleteFormat) && !errors.Is(err, ErrIncompleteEscape) && !errors.As(err, &se) {
+			t.Fatalf("Compile(%q): unexpected error %v", spec, err)
+		}
+		return nil, false
+	}
+	return f, true
+}
+
+func checkBound(t *testing.T, spec string, m *message.Message, out []byte) {
+	if limit := outputBound(spec, m); len(out) > limit {
+		t.Fatalf("Compile(%q) printed %d bytes for a %d-byte payload, over the bound %d",
+			spec, len(out), len(m.Payload), limit)
+	}
+}
+
+func hasHexGroups(f *Formatter) bool {
+	for _, s := range f.steps {
+		if s.group > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func fuzzMessages(payload []byte) []*message.Message {

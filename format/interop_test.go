@@ -40,6 +40,8 @@ var outputCases = []outputCase{
 	{name: "payload width", args: []string{"-F", "[%15p][%-15p][%015p][%5p][%.3p][%5.3p][%-5.3p][%-p][%0p][%-0p][%1p]"}},
 	{name: "hex width", args: []string{"-F", "[%30x][%-30x][%030x][%5x][%6x][%7x][%.3x][%-x][%1x][%2x]"}},
 	{name: "upper hex width", args: []string{"-F", "[%30X][%-X][%05X][%-05X]"}},
+	// 2.0.11 reads a precision on %x and %X and ignores it: no groups, which DialectMosquitto keeps.
+	{name: "hex precision", args: []string{"-F", "[%.2x][%.4x][%.3X][%18.2x][%-18.4x][%08.3x][%.1x][%.0x]"}},
 	{name: "length", args: []string{"-F", "[%5l][%-5l][%05l][%-05l][%5.2l][%.2l][%1l]"}},
 	{name: "qos retain mid", args: []string{"-F", "[%5q][%-5q][%05q][%5r][%05r][%5m][%05m][%-5m][%-05m]"}},
 	{name: "percent", args: []string{"-F", "[%5%][%-5%][%.3%][%%%%][%05%]"}},

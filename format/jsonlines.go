@@ -2,7 +2,9 @@ package format
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -16,6 +18,9 @@ type JSONOptions struct {
 	EmbedPayload bool // --json-payload: a payload that is JSON goes in as JSON, not as a string
 	// Location is the time zone of "time"; nil means UTC.
 	Location *time.Location
+	// Output is --output: "" or "text" for the payload as described at JSONLines, "hex" for lower-case hex
+	// and "base64" for base64 whatever the payload, each followed by "encoding". It wins over EmbedPayload.
+	Output string
 }
 
 // JSONLines prints each message as one JSON object per line (several lines with Pretty), binary-safe and
@@ -31,17 +36,22 @@ type JSONLines struct {
 	pretty bool
 	embed  bool
 	loc    *time.Location
+	output output
 }
 
 var _ Printer = (*JSONLines)(nil)
 
-// NewJSONLines returns the --json printer.
-func NewJSONLines(o JSONOptions) *JSONLines {
+// NewJSONLines returns the --json printer; the error is an Output it does not know.
+func NewJSONLines(o JSONOptions) (*JSONLines, error) {
+	out, ok := parseOutput(o.Output)
+	if !ok {
+		return nil, fmt.Errorf("unknown --output %q: use text, hex or base64", o.Output)
+	}
 	loc := o.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &JSONLines{pretty: o.Pretty, embed: o.EmbedPayload, loc: loc}
+	return &JSONLines{pretty: o.Pretty, embed: o.EmbedPayload && out == outputText, loc: loc, output: out}, nil
 }
 
 // Append appends m as one JSON object and a newline. It never fails, and it allocates nothing once dst has
@@ -80,19 +90,23 @@ func (j *JSONLines) Append(dst []byte, m *message.Message) ([]byte, error) {
 	return append(dst, '\n'), nil
 }
 
-// appendPayload appends the "payload" value, followed by the "encoding" member when it is base64.
+// appendPayload appends the "payload" value, followed by the "encoding" member when it is hex or base64.
 func (j *JSONLines) appendPayload(dst, p []byte) []byte {
 	switch {
-	case j.embed && utf8.Valid(p) && json.Valid(p):
+	case j.output == outputHex:
+		dst = append(dst, '"')
+		dst = hex.AppendEncode(dst, p)
+		return append(dst, `","encoding":"hex"`...)
+	case j.output == outputBase64 || !utf8.Valid(p):
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, p)
+		return append(dst, `","encoding":"base64"`...)
+	case j.embed && json.Valid(p):
 		// json.Valid does not check the UTF-8 inside strings; the payload must be UTF-8 to stay JSON.
 		// Compacted, so that the object stays on one line (the pretty layout re-indents it anyway).
 		return appendJSONLayout(dst, p, false)
-	case utf8.Valid(p):
-		return appendJSONBytes(dst, p)
 	}
-	dst = append(dst, '"')
-	dst = base64.StdEncoding.AppendEncode(dst, p)
-	return append(dst, `","encoding":"base64"`...)
+	return appendJSONBytes(dst, p)
 }
 
 // appendJSONProperties appends the PUBLISH properties in identifier order. The others in message.Properties

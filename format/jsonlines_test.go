@@ -55,7 +55,7 @@ func TestJSONLines(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := NewJSONLines(tc.opts).Append([]byte("before"), &tc.m)
+			got, err := mustJSONLines(t, tc.opts).Append([]byte("before"), &tc.m)
 			if err != nil || string(got) != "before"+tc.want+"\n" {
 				t.Errorf("got  %s (%v)\nwant before%s", got, err, tc.want)
 			}
@@ -93,7 +93,7 @@ func TestJSONLinesBinarySafe(t *testing.T) {
 	}
 	for _, p := range [][]byte{all[:], {0xff}, []byte("a\x00b\xff\x80c\"\\\n\x01"), []byte("\xc3")} {
 		for _, opts := range []JSONOptions{{}, {Pretty: true}, {EmbedPayload: true}} {
-			out, _ := NewJSONLines(opts).Append(nil, &message.Message{Topic: "bin", Payload: p})
+			out, _ := mustJSONLines(t, opts).Append(nil, &message.Message{Topic: "bin", Payload: p})
 			if !opts.Pretty && bytes.Count(out, []byte("\n")) != 1 {
 				t.Errorf("not one line: %q", out)
 			}
@@ -110,7 +110,7 @@ func TestJSONLinesBinarySafe(t *testing.T) {
 	}
 	// And UTF-8 text, control bytes and NUL included, comes back as the same string.
 	text := "ctl\x01\x1f\x7f \"q\" \\ / é€😀\t\r\n\b\f\x00\u2028"
-	out, _ := NewJSONLines(JSONOptions{}).Append(nil, &message.Message{Topic: "t", Payload: []byte(text)})
+	out, _ := mustJSONLines(t, JSONOptions{}).Append(nil, &message.Message{Topic: "t", Payload: []byte(text)})
 	var s string
 	if err := json.Unmarshal(decodeJSONLine(t, out).Payload, &s); err != nil || s != text {
 		t.Errorf("got %q, %v", s, err)
@@ -119,7 +119,7 @@ func TestJSONLinesBinarySafe(t *testing.T) {
 
 func TestJSONLinesUserPropertiesKeepOrder(t *testing.T) {
 	m := fixtureNamed("v5").message(expiry)
-	out, _ := NewJSONLines(JSONOptions{}).Append(nil, m)
+	out, _ := mustJSONLines(t, JSONOptions{}).Append(nil, m)
 	got := decodeJSONLine(t, out).Properties.UserProperty
 	want := [][2]string{{"k1", "v1"}, {"k2", "v2"}, {"k1", "dup"}}
 	if len(got) != len(want) {
@@ -136,8 +136,8 @@ func TestJSONLinesPretty(t *testing.T) {
 	m := fixtureNamed("v5").message(expiry)
 	m.Received = time.Unix(1704402245, 0)
 	for _, embed := range []bool{false, true} {
-		compact, _ := NewJSONLines(JSONOptions{EmbedPayload: embed}).Append(nil, m)
-		pretty, _ := NewJSONLines(JSONOptions{EmbedPayload: embed, Pretty: true}).Append(nil, m)
+		compact, _ := mustJSONLines(t, JSONOptions{EmbedPayload: embed}).Append(nil, m)
+		pretty, _ := mustJSONLines(t, JSONOptions{EmbedPayload: embed, Pretty: true}).Append(nil, m)
 		// The same layout as encoding/json's.
 		var want bytes.Buffer
 		if err := json.Indent(&want, bytes.TrimSuffix(compact, []byte("\n")), "", "  "); err != nil {
@@ -154,7 +154,7 @@ func TestJSONLinesPretty(t *testing.T) {
 	}
 	// An embedded payload is laid out with the rest; empty containers stay as they are.
 	m = &message.Message{Topic: "j", Payload: []byte(`{"a":[],"b":{ },"c":[1,{"d":"x\"]"}]}`)}
-	got, _ := NewJSONLines(JSONOptions{EmbedPayload: true, Pretty: true}).Append(nil, m)
+	got, _ := mustJSONLines(t, JSONOptions{EmbedPayload: true, Pretty: true}).Append(nil, m)
 	if !strings.HasPrefix(string(got), "{\n  \"topic\": \"j\",\n  \"payload\": {\n    \"a\": [],\n    \"b\": {},\n    \"c\": [\n      1,\n      {\n        \"d\": \"x\\\"]\"\n      }\n    ]\n  },\n") {
 		t.Errorf("got\n%s", got)
 	}
@@ -163,8 +163,8 @@ func TestJSONLinesPretty(t *testing.T) {
 func TestJSONLinesDoesNotAllocate(t *testing.T) {
 	m := benchMessage()
 	m.Props = fixtureNamed("v5").message(expiry).Props
-	for _, opts := range []JSONOptions{{}, {Pretty: true}, {EmbedPayload: true}, {Location: time.Local}} {
-		j := NewJSONLines(opts)
+	for _, opts := range []JSONOptions{{}, {Pretty: true}, {EmbedPayload: true}, {Location: time.Local}, {Output: "hex"}, {Output: "base64"}} {
+		j := mustJSONLines(t, opts)
 		buf := make([]byte, 0, 4096)
 		if allocs := testing.AllocsPerRun(1000, func() { buf, _ = j.Append(buf[:0], m) }); allocs != 0 {
 			t.Errorf("%+v: %v allocations per message", opts, allocs)
@@ -173,7 +173,7 @@ func TestJSONLinesDoesNotAllocate(t *testing.T) {
 }
 
 func benchmarkJSONLines(b *testing.B, opts JSONOptions) {
-	j := NewJSONLines(opts)
+	j := mustJSONLines(b, opts)
 	m := benchMessage()
 	buf := make([]byte, 0, 4096)
 	b.ReportAllocs()
@@ -207,5 +207,41 @@ func TestJSONLayoutMatchesEncodingJSON(t *testing.T) {
 		if got := string(appendJSONLayout(nil, []byte(d), true)); got != want {
 			t.Errorf("indent %q:\n%s\nwant\n%s", d, got, want)
 		}
+	}
+}
+
+func mustJSONLines(t testing.TB, o JSONOptions) *JSONLines {
+	t.Helper()
+	j, err := NewJSONLines(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// --output with --json: the payload in that encoding, whatever it is, and "encoding" says which.
+func TestJSONLinesOutput(t *testing.T) {
+	for _, c := range []struct {
+		output, payload, want string
+	}{
+		{"", "hi", `"payload":"hi","qos"`},
+		{"text", "hi", `"payload":"hi","qos"`},
+		{"hex", "hi", `"payload":"6869","encoding":"hex","qos"`},
+		{"hex", "\x00\xff", `"payload":"00ff","encoding":"hex","qos"`},
+		{"hex", "", `"payload":"","encoding":"hex","qos"`},
+		{"base64", "hi", `"payload":"aGk=","encoding":"base64","qos"`},
+		{"base64", "{}", `"payload":"e30=","encoding":"base64","qos"`},
+	} {
+		// --json-payload gives way: the payload was asked for in an encoding.
+		out, _ := mustJSONLines(t, JSONOptions{Output: c.output, EmbedPayload: true}).Append(nil, &message.Message{Topic: "t", Payload: []byte(c.payload)})
+		if !strings.Contains(string(out), c.want) {
+			t.Errorf("--output %q, %q: %s, want %s", c.output, c.payload, out, c.want)
+		}
+		if !json.Valid(out) {
+			t.Errorf("not JSON: %s", out)
+		}
+	}
+	if _, err := NewJSONLines(JSONOptions{Output: "octal"}); err == nil || !strings.Contains(err.Error(), "use text, hex or base64") {
+		t.Errorf("--output octal: %v", err)
 	}
 }

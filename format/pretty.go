@@ -20,33 +20,49 @@ type PrettyOptions struct {
 	MaxPayload int
 	// Width is the terminal width if known; 0 means 80. It picks 16 or 8 bytes per hex dump row.
 	Width int
+	// Timestamp (--timestamp) puts the whole receive time, date and microseconds as RFC 3339, in each header
+	// instead of the clock; the day then needs no line of its own.
+	Timestamp bool
 }
 
 // Pretty prints each message as a record for a person at a terminal: a header line with the time, the topic
 // in a colour of its own, QoS, retained and a summary of the v5 properties, then the payload indented by two
-// spaces (JSON indented and coloured, text as is, binary as a hex dump). It is immutable and safe for
-// concurrent use, and Append allocates nothing once dst has room.
+// spaces (JSON indented and coloured, text as is, binary as the first rows of a hex dump). The date stands on
+// a line of its own before the first record and whenever the day changes.
+//
+// Pretty remembers the day it last showed and which topic has which colour, so it must not be used from two
+// goroutines at once (sub prints from the reader, rr from one goroutine). Append allocates nothing once dst
+// has room and the topics in view have been seen once.
 //
 // Nothing a publisher sends reaches the terminal as a control sequence: control characters in topics,
 // properties and payloads are printed as visible symbols or escapes.
 type Pretty struct {
-	color   bool
-	verbose bool
-	loc     *time.Location
-	max     int
-	row     int // hex dump bytes per row
+	color     bool
+	verbose   bool
+	timestamp bool
+	loc       *time.Location
+	max       int
+	row       int // hex dump bytes per row
+	width     int // of the terminal, for AppendSent's one line
+
+	day    int // the date last shown, as year*1000 + day of the year; 0 before the first
+	topics topicColors
 }
 
 var _ Printer = (*Pretty)(nil)
 
 // NewPretty returns the terminal view for o.
 func NewPretty(o PrettyOptions) *Pretty {
-	p := &Pretty{color: o.Color, verbose: o.Verbose, loc: o.Location, max: o.MaxPayload, row: 16}
+	p := &Pretty{color: o.Color, verbose: o.Verbose, timestamp: o.Timestamp, loc: o.Location, max: o.MaxPayload, row: 16}
 	if p.loc == nil {
 		p.loc = time.Local
 	}
 	if p.max <= 0 {
 		p.max = 4096
+	}
+	p.width = o.Width
+	if p.width <= 0 {
+		p.width = 80
 	}
 	if o.Width > 0 && o.Width < prettyHexRowWidth(16) {
 		p.row = 8
@@ -54,10 +70,8 @@ func NewPretty(o PrettyOptions) *Pretty {
 	return p
 }
 
-// SGR parameters. Topics use 256-colour mid-tones: each has a contrast ratio of about 4 against both a black
-// and a white background (prettyPalette's test checks at least 3), where the 16 basic colours depend on the
-// theme and yellow, white and black vanish on one background or the other. JSON uses the basic colours,
-// which themes tune for their own background.
+// SGR parameters. JSON uses the basic colours, which themes tune for their own background; topics use the
+// palette of topicColors.
 const (
 	prettyResetSGR   = "0"
 	prettyDimSGR     = "2"
@@ -67,25 +81,6 @@ const (
 	prettyNumberSGR  = "36" // cyan
 	prettyLiteralSGR = "35" // magenta: true, false, null
 )
-
-var prettyPalette = [...]string{
-	"38;5;160", // red     #d70000
-	"38;5;28",  // green   #008700
-	"38;5;32",  // blue    #0087d7
-	"38;5;127", // magenta #af00af
-	"38;5;30",  // teal    #008787
-	"38;5;166", // orange  #d75f00
-}
-
-// prettyTopicColor picks a topic's colour by its FNV-1a hash, so one topic keeps one colour across messages and runs.
-func prettyTopicColor(topic string) string {
-	h := uint32(2166136261)
-	for i := 0; i < len(topic); i++ {
-		h ^= uint32(topic[i])
-		h *= 16777619
-	}
-	return prettyPalette[h%uint32(len(prettyPalette))]
-}
 
 func (p *Pretty) on(dst []byte, sgr string) []byte {
 	if !p.color {
@@ -106,11 +101,9 @@ func (p *Pretty) Append(dst []byte, m *message.Message) ([]byte, error) {
 }
 
 func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
-	dst = p.on(dst, prettyDimSGR)
-	dst = prettyClock(dst, m.Received, p.loc)
-	dst = p.off(dst)
+	dst = p.appendTime(dst, m.Received)
 	dst = append(dst, "  "...)
-	dst = p.on(dst, prettyTopicColor(m.Topic))
+	dst = p.on(dst, p.topics.of(m.Topic))
 	dst = prettyVisible(dst, m.Topic, false)
 	dst = p.off(dst)
 	dst = append(dst, "  "...)
@@ -118,10 +111,7 @@ func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
 	dst = append(dst, 'q', '0'+m.QoS)
 	dst = p.off(dst)
 	if m.Retain {
-		dst = append(dst, ' ')
-		dst = p.on(dst, prettyBoldSGR)
-		dst = append(dst, "retained"...)
-		dst = p.off(dst)
+		dst = p.appendRetained(dst)
 	}
 	if p.verbose && m.Dup {
 		dst = append(dst, " dup"...)
@@ -134,6 +124,39 @@ func (p *Pretty) appendHeader(dst []byte, m *message.Message) []byte {
 		dst = p.appendProps(dst, m.Props)
 	}
 	return append(dst, '\n')
+}
+
+// appendRetained marks a retained message in a header, in bold.
+func (p *Pretty) appendRetained(dst []byte) []byte {
+	dst = append(dst, ' ')
+	dst = p.on(dst, prettyBoldSGR)
+	dst = append(dst, "retained"...)
+	return p.off(dst)
+}
+
+// appendTime starts a header with the time of t: with Timestamp the whole RFC 3339 stamp, else the clock,
+// after a line with the date when it is the first header or the day has changed since the last one.
+func (p *Pretty) appendTime(dst []byte, t time.Time) []byte {
+	if p.timestamp && !t.IsZero() {
+		dst = p.on(dst, prettyDimSGR)
+		dst = appendRFC3339Micro(dst, t.In(p.loc))
+		return p.off(dst)
+	}
+	if !t.IsZero() {
+		local := t.In(p.loc)
+		if day := local.Year()*1000 + local.YearDay(); day != p.day {
+			p.day = day
+			dst = p.on(dst, prettyDimSGR)
+			dst = append(dst, "── "...)
+			dst = local.AppendFormat(dst, "2006-01-02 Monday")
+			dst = append(dst, " ──"...)
+			dst = p.off(dst)
+			dst = append(dst, '\n')
+		}
+	}
+	dst = p.on(dst, prettyDimSGR)
+	dst = prettyClock(dst, t, p.loc)
+	return p.off(dst)
 }
 
 // prettyClock writes 15:04:05.000 without time.Format's parsing; a zero time (an outgoing message) is dashes.
@@ -262,8 +285,13 @@ func prettyRune(dst []byte, r rune, n int, first byte) []byte {
 	return utf8.AppendRune(dst, r)
 }
 
+// prettyHexRows is how much of a binary payload the view shows, as a pager shows a screenful: a dump of more
+// reads no better for being long, and a 10 KiB image would push everything else off the screen.
+const prettyHexRows = 8
+
 // appendPayload shows the payload under the header, each line indented by two spaces: JSON indented and
-// coloured, text as is, anything else as a hex dump; at most p.max bytes of it, then a note of the size.
+// coloured, text as is, anything else as a hex dump of at most prettyHexRows rows; at most p.max bytes of it,
+// then a note of the size.
 func (p *Pretty) appendPayload(dst, b []byte) []byte {
 	if len(b) == 0 {
 		dst = append(dst, "  "...)
@@ -280,7 +308,7 @@ func (p *Pretty) appendPayload(dst, b []byte) []byte {
 		shown = prettyTextCut(b, p.max)
 		dst = p.appendText(dst, b[:shown])
 	default:
-		shown = min(len(b), p.max)
+		shown = min(len(b), p.max, prettyHexRows*p.row)
 		dst = p.appendHexDump(dst, b[:shown])
 	}
 	if shown < len(b) {

@@ -15,6 +15,9 @@ import (
 
 var prettyTime = time.Date(2026, 1, 2, 15, 4, 5, 678_900_000, time.UTC)
 
+// prettyDay is the line that starts the view of a message received at prettyTime.
+const prettyDay = "── 2026-01-02 Friday ──\n"
+
 func prettyString(t testing.TB, o PrettyOptions, ms ...*message.Message) string {
 	t.Helper()
 	if o.Location == nil {
@@ -73,12 +76,12 @@ func TestPrettyLayout(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := c.m
+			m, want := c.m, c.want
 			if c.name != "outgoing message has no time" {
-				m.Received = prettyTime
+				m.Received, want = prettyTime, prettyDay+want
 			}
-			if got := prettyString(t, c.o, &m); got != c.want {
-				t.Errorf("got\n%s\nwant\n%s\n%q", got, c.want, got)
+			if got := prettyString(t, c.o, &m); got != want {
+				t.Errorf("got\n%s\nwant\n%s\n%q", got, want, got)
 			}
 		})
 	}
@@ -87,7 +90,7 @@ func TestPrettyLayout(t *testing.T) {
 func TestPrettyLocation(t *testing.T) {
 	zone := time.FixedZone("X", -(3*3600 + 30*60))
 	got := prettyString(t, PrettyOptions{Location: zone}, &message.Message{Topic: "t", Payload: []byte("x"), Received: prettyTime})
-	if !strings.HasPrefix(got, "11:34:05.678  ") {
+	if !strings.HasPrefix(got, "── 2026-01-02 Friday ──\n11:34:05.678  ") {
 		t.Errorf("got %q, want the clock in the given zone", got)
 	}
 }
@@ -96,7 +99,8 @@ func TestPrettyColorGolden(t *testing.T) {
 	m := &message.Message{Topic: "sensors/kitchen/temp", QoS: 1, Retain: true, Received: prettyTime,
 		Payload: []byte(`{"t":-21.5e1,"ok":false,"tags":["a"],"n":null}`),
 		Props:   &message.Properties{ContentType: "application/json"}}
-	want := "\x1b[2m15:04:05.678\x1b[0m  \x1b[38;5;30msensors/kitchen/temp\x1b[0m  \x1b[2mq1\x1b[0m \x1b[1mretained\x1b[0m  \x1b[2mcontent-type=application/json\x1b[0m\n" +
+	want := "\x1b[2m── 2026-01-02 Friday ──\x1b[0m\n" +
+		"\x1b[2m15:04:05.678\x1b[0m  \x1b[38;5;160msensors/kitchen/temp\x1b[0m  \x1b[2mq1\x1b[0m \x1b[1mretained\x1b[0m  \x1b[2mcontent-type=application/json\x1b[0m\n" +
 		"  {\n" +
 		"    \x1b[34m\"t\"\x1b[0m: \x1b[36m-21.5e1\x1b[0m,\n" +
 		"    \x1b[34m\"ok\"\x1b[0m: \x1b[35mfalse\x1b[0m,\n" +
@@ -134,7 +138,7 @@ func TestPrettyColorIsOnlyEscapes(t *testing.T) {
 		"{\n\t\"k\" : \"é ✓ 日本\"\r\n}",
 	}
 	for _, doc := range docs {
-		m := &message.Message{Topic: "t/" + doc, Payload: []byte(doc), Received: prettyTime}
+		m := &message.Message{Topic: "t/" + doc, Payload: []byte(doc)}
 		plain := prettyString(t, PrettyOptions{}, m)
 		colored := prettyString(t, PrettyOptions{Color: true}, m)
 		if stripped := sgrRE.ReplaceAllString(colored, ""); stripped != plain {
@@ -174,33 +178,6 @@ func TestPrettyNoEscapesFromMessages(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-func TestPrettyTopicColor(t *testing.T) {
-	if a, b := prettyTopicColor("a/b/c"), prettyTopicColor("a/b/c"); a != b {
-		t.Fatalf("one topic, two colours: %q %q", a, b)
-	}
-	// Pinned: the colour of a topic is the same from run to run and release to release.
-	if got := prettyTopicColor("sensors/kitchen/temp"); got != "38;5;30" {
-		t.Errorf("sensors/kitchen/temp: %q, want 38;5;30", got)
-	}
-	used := map[string]int{}
-	for i := range 600 {
-		used[prettyTopicColor("home/room-"+strconv.Itoa(i)+"/temperature")]++
-	}
-	for _, c := range prettyPalette {
-		if used[c] < 50 {
-			t.Errorf("palette colour %s used %d times for 600 topics", c, used[c])
-		}
-	}
-	if len(used) != len(prettyPalette) {
-		t.Errorf("colours outside the palette: %v", used)
-	}
-	// The header carries it.
-	out := prettyString(t, PrettyOptions{Color: true}, &message.Message{Topic: "x/y", Payload: []byte("1")})
-	if !strings.Contains(out, "\x1b["+prettyTopicColor("x/y")+"mx/y\x1b[0m") {
-		t.Errorf("topic not in its colour: %q", out)
 	}
 }
 
@@ -300,12 +277,16 @@ func FuzzPrettyValidJSON(f *testing.F) {
 		if out := prettyString(t, PrettyOptions{}, &message.Message{Topic: "t", Payload: b}); strings.ContainsRune(out, 0x1b) {
 			t.Fatalf("escape in %q", out)
 		}
+		sent := NewPretty(PrettyOptions{Width: 40}).AppendSent(nil, &message.Message{Topic: string(b), Payload: b}, prettyTime)
+		if bytes.ContainsRune(sent, 0x1b) || bytes.Count(sent, []byte("\n")) != 2 {
+			t.Fatalf("pub -v line for %q: %q", b, sent)
+		}
 	})
 }
 
 func TestPrettyTextControlsVisible(t *testing.T) {
 	got := prettyString(t, PrettyOptions{}, &message.Message{Topic: "a\x1bb\u009b", Received: prettyTime, Payload: []byte("bell\a, lone cr\r, del\x7f and C1\u0085 are shown; the rest is text")})
-	want := "15:04:05.678  a␛b\\u009b  q0\n  bell␇, lone cr␍, del␡ and C1\\u0085 are shown; the rest is text\n"
+	want := prettyDay + "15:04:05.678  a␛b\\u009b  q0\n  bell␇, lone cr␍, del␡ and C1\\u0085 are shown; the rest is text\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -353,6 +334,24 @@ func TestPrettyDoesNotAllocate(t *testing.T) {
 			if allocs := testing.AllocsPerRun(200, func() { buf, _ = p.Append(buf[:0], m) }); allocs != 0 {
 				t.Errorf("color %v, %q: %v allocations per message", color, m.Topic, allocs)
 			}
+			if allocs := testing.AllocsPerRun(200, func() { buf = p.AppendSent(buf[:0], m, m.Received) }); allocs != 0 {
+				t.Errorf("color %v, %q: %v allocations per sent message", color, m.Topic, allocs)
+			}
+		}
+		// Topics taking turns, once each has its colour; and a new day.
+		var topics []*message.Message
+		for i := range 7 {
+			m := *benchMessage()
+			m.Topic += strconv.Itoa(i)
+			m.Received = m.Received.Add(time.Duration(i) * 6 * time.Hour)
+			topics = append(topics, &m)
+		}
+		for _, m := range topics {
+			buf, _ = p.Append(buf[:0], m)
+		}
+		i := 0
+		if allocs := testing.AllocsPerRun(200, func() { buf, _ = p.Append(buf[:0], topics[i%7]); i++ }); allocs != 0 {
+			t.Errorf("color %v, seven topics: %v allocations per message", color, allocs)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -12,23 +13,48 @@ func (f *Formatter) appendFormat(dst []byte, m *message.Message) ([]byte, error)
 	if f.needTime {
 		c = newClock(m.Received.In(f.loc))
 	}
-	notJSON := false
+	notJSON, notFloat := false, false
 	for i := range f.steps {
 		s := &f.steps[i]
 		var ok bool
-		dst, ok = f.appendStep(dst, s, m, &c)
-		notJSON = notJSON || !ok
+		if dst, ok = f.appendStep(dst, s, m, &c); !ok {
+			notJSON = notJSON || s.kind == kindJSONRaw
+			notFloat = notFloat || s.kind != kindJSONRaw
+		}
 	}
 	if f.eol {
 		dst = append(dst, '\n')
 	}
-	if notJSON {
-		return dst, &NotJSONError{Topic: m.Topic, Count: f.jsonRaw}
+	switch {
+	case notJSON && notFloat:
+		return dst, errors.Join(f.notJSON(m), f.notFloat(m))
+	case notJSON:
+		return dst, f.notJSON(m)
+	case notFloat:
+		return dst, f.notFloat(m)
 	}
 	return dst, nil
 }
 
-// appendStep prints one step; ok is false only when %J met a payload that is not JSON.
+// notJSON and notFloat report what this message's %J, or %f and %d, could not print: every step of a kind
+// fails at once, since they all read the same payload.
+func (f *Formatter) notJSON(m *message.Message) error {
+	return &NotJSONError{Topic: m.Topic, Count: f.jsonRaw}
+}
+
+func (f *Formatter) notFloat(m *message.Message) error {
+	e := &NotFloatError{Topic: m.Topic, Size: len(m.Payload)}
+	if len(m.Payload) != 4 {
+		e.Floats = f.floats
+	}
+	if len(m.Payload) != 8 {
+		e.Doubles = f.doubles
+	}
+	return e
+}
+
+// appendStep prints one step; ok is false when %J met a payload that is not JSON, or %f or %d one of
+// another size than theirs.
 func (f *Formatter) appendStep(dst []byte, s *step, m *message.Message, c *clock) ([]byte, bool) {
 	p := m.Props
 	if p == nil {
@@ -42,8 +68,14 @@ func (f *Formatter) appendStep(dst []byte, s *step, m *message.Message, c *clock
 	case kindPayload:
 		return appendPayload(dst, m.Payload, 0, s), true
 	case kindHexLower:
+		if s.group > 0 {
+			return appendHexGroups(dst, m.Payload, lowerHex, s), true
+		}
 		return appendPayload(dst, m.Payload, 1, s), true
 	case kindHexUpper:
+		if s.group > 0 {
+			return appendHexGroups(dst, m.Payload, upperHex, s), true
+		}
 		return appendPayload(dst, m.Payload, 2, s), true
 	case kindLength:
 		return appendInt(dst, len(m.Payload), s), true
@@ -110,6 +142,12 @@ func (f *Formatter) appendStep(dst []byte, s *step, m *message.Message, c *clock
 		return appendZeroPadded(dst, c.nsec, 9), true
 	case kindJSON, kindJSONRaw:
 		return appendJSON(dst, m, c, s.kind == kindJSONRaw, f.pretty)
+	case kindFloat, kindDouble:
+		v, ok := payloadFloat(m.Payload, s.kind)
+		if !ok {
+			return dst, false
+		}
+		return appendFloat(dst, v, s), true
 	case kindStrftime:
 		return appendStrftime(dst, s.conv, c), true
 	case kindNanos:

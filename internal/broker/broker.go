@@ -113,9 +113,9 @@ func Start(cfg Config) (*Broker, error) {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in, the retained-message store.
+// should: packet identifiers, who is let in, the flow to MQTT 5 clients, the retained-message store.
 func (b *Broker) addHooks(cfg Config, logger *slog.Logger) error {
-	hooks := []mqtt.Hook{newPacketIDs(), new(allowAll)}
+	hooks := []mqtt.Hook{newPacketIDs(), new(allowAll), new(sendQuota)}
 	if cfg.Users != nil {
 		hooks[1] = &passwordAuth{users: cfg.Users, anonymous: cfg.AllowAnonymous}
 	}

@@ -24,6 +24,10 @@ func Funcs() []FuncDoc {
 		{"randFloat", "MIN MAX [DECIMALS]", "A random number from MIN to MAX; with DECIMALS (0 to 15), " +
 			"one of the numbers with that many decimals, printed without trailing zeros.",
 			`{{randFloat 18 25 1}}`, `23.4`},
+		{"walk", "START STEP [MIN MAX]", "A random walk, as a sensor drifts: START for the first message, then the " +
+			"value before plus a random step of at most STEP either way (kept from MIN to MAX if given), with as many " +
+			"decimals as START and STEP. Each walk in a template goes its own way.",
+			`{{walk 21.5 0.3}}`, `21.6`},
 		{"choice", "VALUE... | LIST", "One of the values (or of the elements of a list), picked at random.",
 			`{{choice "on" "off" "auto"}}`, `auto`},
 		{"uuid", "", "A random UUID, version 4.",

@@ -3,12 +3,15 @@ package gen
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template"
 	"text/template/parse"
 	"unicode/utf8"
+
+	"mqtt/internal/spelling"
 )
 
 // Errors start with "template NAME", then where in the text (a column, and a line too when the
@@ -67,6 +70,9 @@ func parseError(name, text string, err error) error {
 // wrapError rewords an error of Execute, which reads
 // "template: NAME:LINE:COL: executing "NAME" at <CALL>: MESSAGE".
 func (t *Template) wrapError(err error) error {
+	if errors.Is(err, ErrStopped) {
+		return ErrStopped
+	}
 	if errors.Is(err, errTooLarge) {
 		return fmt.Errorf("template %s: the output is larger than %d bytes", t.name, t.st.env.MaxSize)
 	}
@@ -95,6 +101,7 @@ func (t *Template) wrapError(err error) error {
 	if isFunc {
 		msg = fe.msg
 	}
+	call, msg = walkNames(call), walkNames(msg)
 	if call != "" {
 		msg = "{{" + call + "}}: " + msg
 	}
@@ -119,44 +126,11 @@ var builtins = []string{
 // checkNames reports the first unknown function, {{template}} call or defined template in the tree.
 func checkNames(name, text string, root *parse.ListNode, funcs template.FuncMap) error {
 	var err error
-	var walk func(n parse.Node)
-	walk = func(n parse.Node) {
-		if err != nil || n == nil {
+	visit(root, func(n parse.Node) {
+		if err != nil {
 			return
 		}
 		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(&n.BranchNode)
-		case *parse.RangeNode:
-			walk(&n.BranchNode)
-		case *parse.WithNode:
-			walk(&n.BranchNode)
-		case *parse.BranchNode:
-			walk(n.Pipe)
-			walk(n.List)
-			if n.ElseList != nil {
-				walk(n.ElseList)
-			}
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.ChainNode:
-			walk(n.Node)
 		case *parse.TemplateNode:
 			// The node's position is after the name; point at the action instead.
 			err = errorAt(name, text, strings.LastIndex(text[:n.Position()], "{{"), "{{template}} is not supported")
@@ -166,50 +140,59 @@ func checkNames(name, text string, root *parse.ListNode, funcs template.FuncMap)
 					n.Ident, suggest(n.Ident, funcs))
 			}
 		}
-	}
-	walk(root)
+	})
 	return err
 }
 
-// suggest offers the known function closest to a misspelt one: same letters in another case, or
-// an edit or two away (one for short names, where two edits make any name look like "ne").
-func suggest(bad string, funcs template.FuncMap) string {
-	best, bestDist := "", min(max(1, len(bad)/3), 2)+1
-	try := func(name string) {
-		d := editDistance(strings.ToLower(bad), strings.ToLower(name))
-		if d < bestDist || d == bestDist && name < best {
-			best, bestDist = name, d
+// visit calls f for n and every node below it, in the order of the text.
+func visit(n parse.Node, f func(parse.Node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				visit(c, f)
+			}
 		}
+	case *parse.ActionNode:
+		visit(n.Pipe, f)
+	case *parse.IfNode:
+		visit(&n.BranchNode, f)
+	case *parse.RangeNode:
+		visit(&n.BranchNode, f)
+	case *parse.WithNode:
+		visit(&n.BranchNode, f)
+	case *parse.BranchNode:
+		visit(n.Pipe, f)
+		visit(n.List, f)
+		if n.ElseList != nil {
+			visit(n.ElseList, f)
+		}
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				visit(c, f)
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			visit(a, f)
+		}
+	case *parse.ChainNode:
+		visit(n.Node, f)
 	}
-	for name := range funcs {
-		try(name)
-	}
-	for _, name := range builtins {
-		try(name)
-	}
-	if best == "" {
+}
+
+// suggest offers the known function closest to a misspelt one: same letters in another case, or
+// an edit or two away.
+func suggest(bad string, funcs template.FuncMap) string {
+	names := slices.Collect(maps.Keys(funcs))
+	best, ok := spelling.Nearest(bad, append(names, builtins...))
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

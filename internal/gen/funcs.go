@@ -25,6 +25,7 @@ type state struct {
 	scratch []byte
 	jsonBuf bytes.Buffer
 	jsonEnc *json.Encoder
+	walks   []walkSite // one for each {{walk}} in the text, in order
 }
 
 func newState(env Env) *state {
@@ -45,6 +46,7 @@ func (s *state) funcMap() template.FuncMap {
 		"counter":    s.counter,
 		"randInt":    s.randInt,
 		"randFloat":  s.randFloat,
+		"walk":       unboundWalk,
 		"choice":     s.choice,
 		"uuid":       s.uuid,
 		"now":        s.nowFunc,

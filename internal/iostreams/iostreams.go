@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams are a command's standard streams and what is known about them.
@@ -17,6 +18,9 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	InTTY, OutTTY, ErrTTY bool
+	// OutWidth is the width of the terminal Out is, in columns, read once at the start; 0 when Out is not
+	// a terminal or its size is unknown.
+	OutWidth int
 	// ColorOut and ColorErr say whether Out and ErrOut may carry ANSI colour. They are false until
 	// SetColorMode decides them, so streams built by hand or by Test are plain.
 	ColorOut, ColorErr bool
@@ -28,10 +32,16 @@ func System() *IOStreams {
 	tty := func(f *os.File) bool {
 		return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 	}
-	return &IOStreams{
+	s := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY: tty(os.Stdin), OutTTY: tty(os.Stdout), ErrTTY: tty(os.Stderr),
 	}
+	if s.OutTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+			s.OutWidth = w
+		}
+	}
+	return s
 }
 
 // Test returns streams over buffers, none a terminal.
