@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"mqtt/internal/fakebroker"
 	"mqtt/internal/message"
 	"mqtt/internal/session"
 	"mqtt/internal/transport"
@@ -35,11 +36,11 @@ func connectTo(t *testing.T, o session.Options, d transport.Dialer, peers <-chan
 }
 
 // publishes reads n PUBLISH packets and returns them in order.
-func (p *peer) publishes(n int) []packet {
+func (p *peer) publishes(n int) []fakebroker.Packet {
 	p.t.Helper()
-	var out []packet
+	var out []fakebroker.Packet
 	for range n {
-		out = append(out, p.expect(3, "waiting for the publishes"))
+		out = append(out, p.expect(fakebroker.PUBLISH, "waiting for the publishes"))
 	}
 	return out
 }
@@ -56,7 +57,7 @@ func TestRefusedPublishes(t *testing.T) {
 		{1, 0x00, false}, {1, 0x10, false}, {1, 0x80, true}, {1, 0x87, true}, {1, 0x97, true},
 		{2, 0x00, false}, {2, 0x10, false}, {2, 0x80, true}, {2, 0x87, true},
 	}
-	d, peers := listen(t, session.V5)
+	d, peers := listen(t)
 	s, p := connectTo(t, session.Options{Version: session.V5, ClientID: "refused", CleanSession: true, MaxInflight: 20}, d, peers)
 	ctx := session.Bounded(t)
 	for _, c := range cases {
@@ -71,11 +72,11 @@ func TestRefusedPublishes(t *testing.T) {
 	var owed []uint16 // the PUBRELs that accepted QoS 2 publishes are owed, in order
 	wantAcked, wantRefused := 0, 0
 	for i, c := range cases {
-		typ := byte(4) // PUBACK
+		typ := fakebroker.PUBACK
 		if c.qos == 2 {
-			typ = 5 // PUBREC
+			typ = fakebroker.PUBREC
 			if !c.refused {
-				owed = append(owed, sent[i].id())
+				owed = append(owed, sent[i].ID())
 			}
 		}
 		if c.refused {
@@ -83,13 +84,13 @@ func TestRefusedPublishes(t *testing.T) {
 		} else {
 			wantAcked++
 		}
-		p.ack(typ, sent[i].id(), c.reason)
+		p.ack(typ, sent[i].ID(), c.reason)
 	}
 	for _, id := range owed {
-		if got := p.next(); got.typ() != 6 || got.id() != id {
-			t.Fatalf("after the acknowledgements the client sent %v, want PUBREL id %d (and none for a refused PUBREC)", got, id)
+		if got := p.next(); got.Type() != fakebroker.PUBREL || got.ID() != id {
+			t.Fatalf("after the acknowledgements the client sent %s, want PUBREL id %d (and none for a refused PUBREC)", describe(got), id)
 		}
-		p.ack(7, id, 0) // PUBCOMP
+		p.ack(fakebroker.PUBCOMP, id, 0) // PUBCOMP
 	}
 	r := s.Drain(ctx)
 	if r.Sent != len(cases) || r.Acked != wantAcked || r.Refused != wantRefused || r.Unacked() != wantRefused || r.LastReason != "Not authorized" {
@@ -104,7 +105,7 @@ func TestRefusedPublishes(t *testing.T) {
 func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 	for _, v := range versions {
 		t.Run(v.name, func(t *testing.T) {
-			d, peers := listen(t, v.v)
+			d, peers := listen(t)
 			s, p := connectTo(t, session.Options{
 				Version: v.v, ClientID: "owed", CleanSession: true, MaxInflight: 10,
 				Reconnect: &session.Reconnect{MaxDelay: time.Second},
@@ -122,28 +123,28 @@ func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 				t.Fatal(err)
 			}
 			sent := p.publishes(4)
-			acked, completed, received, unacked := sent[0].id(), sent[1].id(), sent[2].id(), sent[3].id()
-			p.ack(4, acked, 0)
-			p.ack(5, completed, 0)
-			p.expect(6, "PUBREL for a PUBREC")
-			p.ack(7, completed, 0)
-			p.ack(5, received, 0)
+			acked, completed, received, unacked := sent[0].ID(), sent[1].ID(), sent[2].ID(), sent[3].ID()
+			p.ack(fakebroker.PUBACK, acked, 0)
+			p.ack(fakebroker.PUBREC, completed, 0)
+			p.expect(fakebroker.PUBREL, "PUBREL for a PUBREC")
+			p.ack(fakebroker.PUBCOMP, completed, 0)
+			p.ack(fakebroker.PUBREC, received, 0)
 			// The client reads in order: its PUBREL for the last PUBREC says it has taken all of the above.
-			if got := p.expect(6, "PUBREL for a PUBREC"); got.id() != received {
-				t.Fatalf("PUBREL id %d, want %d", got.id(), received)
+			if got := p.expect(fakebroker.PUBREL, "PUBREL for a PUBREC"); got.ID() != received {
+				t.Fatalf("PUBREL id %d, want %d", got.ID(), received)
 			}
 			p.c.Close()
 
 			p = session.Receive(t, peers, "the client's new connection")
 			p.accept()
-			if got := p.next(); got.typ() != 6 || got.id() != received {
-				t.Fatalf("first packet after the reconnect: %v, want PUBREL id %d (only what is owed is sent again)", got, received)
+			if got := p.next(); got.Type() != fakebroker.PUBREL || got.ID() != received {
+				t.Fatalf("first packet after the reconnect: %s, want PUBREL id %d (only what is owed is sent again)", describe(got), received)
 			}
-			if got := p.next(); got.typ() != 3 || got.id() != unacked || got.first&0x08 == 0 || string(got.body[len(got.body)-7:]) != "unacked" {
-				t.Fatalf("second packet after the reconnect: %v, want the unacknowledged PUBLISH id %d again with DUP", got, unacked)
+			if got := p.next(); got.Type() != fakebroker.PUBLISH || got.ID() != unacked || !dup(got) || string(got.Raw[len(got.Raw)-7:]) != "unacked" {
+				t.Fatalf("second packet after the reconnect: %s, want the unacknowledged PUBLISH id %d again with DUP", describe(got), unacked)
 			}
-			p.ack(7, received, 0)
-			p.ack(4, unacked, 0)
+			p.ack(fakebroker.PUBCOMP, received, 0)
+			p.ack(fakebroker.PUBACK, unacked, 0)
 			if r := s.Drain(ctx); r.Sent != 4 || r.Acked != 4 {
 				t.Errorf("report %+v, want all 4 acknowledged", r)
 			}
@@ -157,7 +158,7 @@ func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 	for _, v := range versions {
 		t.Run(v.name, func(t *testing.T) {
-			d, peers := listen(t, v.v)
+			d, peers := listen(t)
 			s, p := connectTo(t, session.Options{
 				Version: v.v, ClientID: "unsub", CleanSession: true,
 				Reconnect: &session.Reconnect{MaxDelay: time.Second},
@@ -173,9 +174,9 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 				go func() { _, err := s.Subscribe(ctx, subs, nil); errc <- err }()
 				var got []string
 				for len(got) < len(filters) { // 3.1.1 sends one SUBSCRIBE per filter, each after a SUBACK
-					pk := p.expect(8, "waiting for SUBSCRIBE")
+					pk := p.expect(fakebroker.SUBSCRIBE, "waiting for SUBSCRIBE")
 					p.acknowledge(pk)
-					got = append(got, p.filters(pk)...)
+					got = append(got, pk.Filters(p.v5())...)
 				}
 				if err := session.Receive(t, errc, "end of Subscribe"); err != nil {
 					t.Fatal(err)
@@ -185,7 +186,7 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 			subscribe("c")
 			errc := make(chan error, 1)
 			go func() { errc <- s.Unsubscribe(ctx, []string{"b", "c"}, nil) }()
-			p.acknowledge(p.expect(10, "waiting for UNSUBSCRIBE"))
+			p.acknowledge(p.expect(fakebroker.UNSUBSCRIBE, "waiting for UNSUBSCRIBE"))
 			if err := session.Receive(t, errc, "end of Unsubscribe"); err != nil {
 				t.Fatal(err)
 			}
@@ -205,21 +206,21 @@ func TestReconnectForgetsUnsubscribedFilters(t *testing.T) {
 			p.accept()
 			var again []string
 			probe := p.next()
-			for probe.typ() == 8 {
+			for probe.Type() == fakebroker.SUBSCRIBE {
 				p.acknowledge(probe)
-				again = append(again, p.filters(probe)...)
+				again = append(again, probe.Filters(p.v5())...)
 				probe = p.next()
 			}
 			if !slices.Equal(again, []string{"a"}) {
 				t.Errorf("subscribed again to %q, want [a]: b and c were unsubscribed from", again)
 			}
-			if probe.typ() != 3 {
-				t.Fatalf("after subscribing again the client sent %v, want the PUBLISH", probe)
+			if probe.Type() != fakebroker.PUBLISH {
+				t.Fatalf("after subscribing again the client sent %s, want the PUBLISH", describe(probe))
 			}
 			if err := session.Receive(t, published, "end of the publish"); err != nil {
 				t.Fatal(err)
 			}
-			p.ack(4, probe.id(), 0)
+			p.ack(fakebroker.PUBACK, probe.ID(), 0)
 			if r := s.Drain(ctx); r.Acked != 1 {
 				t.Errorf("report %+v, want the probe acknowledged", r)
 			}
