@@ -137,31 +137,23 @@ func takesFile(f cli.Flag) bool {
 	return false
 }
 
-// flagValues is what the value of the flag called name can be: the one table of them for every
-// command, so a flag that several commands share completes alike in all of them.
+// flagValues is what the value of the flag called name can be, for every command alike, so a flag that
+// several commands share completes alike in all of them: the connection flags' from their table.
 func flagValues(name string) completion.Values {
-	words := func(w ...string) completion.Values { return completion.Values{Words: w} }
+	if f := connFlagNamed(name); f != nil {
+		return f.values
+	}
 	switch name {
-	case "qos", "will-qos":
+	case "qos":
 		return words("0", "1", "2")
-	case "protocol-version":
-		return words("5", "311", "31", "mqttv5", "mqttv311", "mqttv31")
 	case "color":
 		return words("auto", "always", "never")
 	case "output":
 		return words("text", "hex", "base64")
 	case "view":
 		return words("auto", "pretty", "plain")
-	case "tls-version":
-		return words("tlsv1.3", "tlsv1.2", "tlsv1.1")
-	case "keyform":
-		return words("pem")
-	case "cafile", "cert", "key", "file", "unix":
-		return completion.Values{Paths: completion.Files}
-	case "capath":
-		return completion.Values{Paths: completion.Dirs}
-	case "profile":
-		return profileNames
+	case "file":
+		return files
 	}
 	return completion.Values{}
 }

@@ -13,54 +13,6 @@ import (
 	"mqtt/internal/transport"
 )
 
-// connFlags are the connection options every command shares, spelled as in the mosquitto man pages.
-// Numbers are read as strings so that a bad value gets mosquitto's message rather than Go's.
-func connFlags(defaultVersion string) []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "host", Aliases: []string{"h"}, Value: "localhost", Usage: "broker host"},
-		&cli.StringFlag{Name: "port", Aliases: []string{"p"}, Usage: "broker port (default 1883, 8883 with TLS)"},
-		&cli.StringFlag{Name: "url", Aliases: []string{"L"}, Usage: "mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic"},
-		&cli.StringFlag{Name: "unix", Usage: "connect through the unix socket `PATH`"},
-		&cli.BoolFlag{Name: "ws", Usage: "use MQTT over WebSocket (wss with TLS)"},
-		&cli.StringFlag{Name: "ws-path", Value: "/mqtt", Usage: "WebSocket request path"},
-		&cli.StringFlag{Name: "A", Usage: "bind the outgoing connection to the local `ADDRESS`"},
-		&cli.BoolFlag{Name: "nodelay", Usage: "disable Nagle's algorithm"},
-		&cli.StringFlag{Name: "id", Aliases: []string{"i"}, Usage: "client id (default: random)"},
-		&cli.StringFlag{Name: "id-prefix", Aliases: []string{"I"}, Usage: "client id prefix; the process id is appended"},
-		&cli.StringFlag{Name: "keepalive", Aliases: []string{"k"}, Value: "60", Usage: "keep-alive in seconds"},
-		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name"},
-		&cli.StringFlag{Name: "pw", Aliases: []string{"P"}, Usage: "password (visible in ps: prefer --password-file or MQTT_PASSWORD)"},
-		&cli.StringFlag{Name: "password-file", Usage: "read the password from the first line of `FILE`"},
-		&cli.BoolFlag{Name: "password-prompt", Usage: "ask for the password on the terminal (with -u)"},
-		&cli.StringFlag{Name: "profile", Usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)"},
-		&cli.BoolFlag{Name: "disable-clean-session", Aliases: []string{"c"}, Usage: "keep the session when disconnected (needs -i)"},
-		&cli.StringFlag{Name: "session-expiry-interval", Aliases: []string{"x"}, Usage: "v5 session expiry in seconds, -1 for never"},
-		&cli.StringFlag{Name: "protocol-version", Aliases: []string{"V"}, Value: defaultVersion, Usage: "MQTT version: 31, 311 or 5"},
-		&cli.StringFlag{Name: "will-topic", Usage: "topic of the last-will message"},
-		&cli.StringFlag{Name: "will-payload", Usage: "payload of the last-will message"},
-		&cli.StringFlag{Name: "will-qos", Value: "0", Usage: "QoS of the last-will message"},
-		&cli.BoolFlag{Name: "will-retain", Usage: "retain the last-will message"},
-		&cli.StringFlag{Name: "cafile", Usage: "CA certificates (PEM) to verify the broker; turns TLS on"},
-		&cli.StringFlag{Name: "capath", Usage: "directory of CA certificates (PEM); turns TLS on"},
-		&cli.StringFlag{Name: "cert", Usage: "client certificate (PEM)"},
-		&cli.StringFlag{Name: "key", Usage: "client private key (PEM)"},
-		&cli.BoolFlag{Name: "insecure", Usage: "do not check that the broker's certificate names the host"},
-		&cli.StringFlag{Name: "tls-version", Usage: "tlsv1.3, tlsv1.2 or tlsv1.1"},
-		&cli.StringFlag{Name: "tls-alpn", Usage: "TLS ALPN protocol"},
-		&cli.BoolFlag{Name: "tls-use-os-certs", Usage: "verify the broker with the system's CA certificates; turns TLS on"},
-		&cli.StringFlag{Name: "proxy", Usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]"},
-		&cli.StringSliceFlag{Name: "property", KeepSpace: true, Aliases: []string{"D"}, Usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)"},
-		&cli.BoolFlag{Name: "debug", Aliases: []string{"d"}, Usage: "print every packet sent and received to stderr"},
-		&cli.BoolFlag{Name: "quiet", Usage: "print no error messages"},
-		&cli.StringFlag{Name: "ciphers", Usage: "not supported (OpenSSL cipher lists)", Hidden: false},
-		&cli.StringFlag{Name: "psk", Usage: "not supported (Go's TLS has no PSK)"},
-		&cli.StringFlag{Name: "psk-identity", Usage: "not supported (Go's TLS has no PSK)"},
-		&cli.StringFlag{Name: "tls-engine", Usage: "not supported (OpenSSL engines)"},
-		&cli.StringFlag{Name: "keyform", Usage: "pem (engine is not supported)"},
-		&cli.StringFlag{Name: "tls-engine-kpass-sha1", Usage: "not supported (OpenSSL engines)"},
-	}
-}
-
 // connOptions are the connection flags after parsing, before they become session options.
 type connOptions struct {
 	Session session.Options
@@ -132,13 +84,8 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	o := &connOptions{Quiet: c.Bool("quiet"), Debug: c.Bool("debug")}
 	o.Props.Strict = true // mqtt's own commands refuse -D values mosquitto would misread
 	s := &o.Session
-	for _, name := range []string{"psk", "psk-identity", "tls-engine", "tls-engine-kpass-sha1", "ciphers"} {
-		if v.IsSet(name) {
-			return nil, usageErr(errNotSupported, "--"+name, notSupportedWhy[name])
-		}
-	}
-	if v.IsSet("keyform") && strings.ToLower(v.String("keyform")) != "pem" {
-		return nil, usageErr(errNotSupported, "--keyform "+v.String("keyform"), notSupportedWhy["tls-engine"])
+	if err := v.refuseUnsupported(); err != nil {
+		return nil, err
 	}
 
 	switch v.String("protocol-version") {
@@ -398,12 +345,23 @@ func parseWill(c *connValues, o *connOptions) error {
 	return nil
 }
 
-var notSupportedWhy = map[string]string{
-	"psk":                   "Go's TLS has no pre-shared keys",
-	"psk-identity":          "Go's TLS has no pre-shared keys",
-	"tls-engine":            "OpenSSL engines do not exist in Go's TLS",
-	"tls-engine-kpass-sha1": "OpenSSL engines do not exist in Go's TLS",
-	"ciphers":               "it takes an OpenSSL cipher list, which Go's TLS cannot use; Go picks secure suites itself",
+// refuseUnsupported refuses the flags mqtt cannot honour, in the order of the table.
+func (v *connValues) refuseUnsupported() error {
+	for _, f := range connTable {
+		name := f.names[0]
+		if f.unsupported == "" || !v.IsSet(name) {
+			continue
+		}
+		given := "--" + name
+		if name == "keyform" {
+			if strings.ToLower(v.String(name)) == "pem" {
+				continue
+			}
+			given += " " + v.String(name)
+		}
+		return usageErr(errNotSupported, given, f.unsupported)
+	}
+	return nil
 }
 
 // parseQoS reads a -q value.

@@ -351,7 +351,7 @@ func TestSettingKeys(t *testing.T) {
 			t.Errorf("settingFlags names %q, which is not a connection flag", f)
 		}
 		k := settingKey(f)
-		if len(k) < 2 || !isSettingKey(k) || flagOfKey(k) != f {
+		if len(k) < 2 || !isSettingKey(k) || connFlagOfKey(k).names[0] != f {
 			t.Errorf("flag %q: key %q", f, k)
 		}
 	}

@@ -16,9 +16,6 @@ import (
 // maxPassword is the longest password MQTT can carry: binary data with a two-byte length.
 const maxPassword = 65535
 
-// passwordFlags are the ways to give a password. Only one place's way counts (see passwordSource).
-var passwordFlags = []string{"pw", "password-file", "password-prompt"}
-
 // passwordSource is the way the password is given: flag is one of passwordFlags (or "url" once -L's
 // user info took over), or "" for no password.
 type passwordSource struct {
