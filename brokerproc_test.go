@@ -43,9 +43,10 @@ type brokerProc struct {
 //	broker wait REGEX     wait until a line of its stderr matches REGEX (with -v, a client's connect,
 //	                      subscription, ...)
 //	broker stop           send SIGTERM: it must exit 0; its stderr is then in $WORK/broker.log
+//	broker kill           send SIGKILL, as a crash or kill -9 would; its stderr is then in $WORK/broker.log
 func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: broker start ARGS... | broker wait REGEX | broker stop")
+		ts.Fatalf("usage: broker start ARGS... | broker wait REGEX | broker stop | broker kill")
 	}
 	p := ts.Value(brokerProcKey).(*brokerProc)
 	switch {
@@ -59,8 +60,14 @@ func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	case args[0] == "stop" && len(args) == 1:
 		p.stop(ts)
+	case args[0] == "kill" && len(args) == 1:
+		if p.cmd == nil {
+			ts.Fatalf("broker kill: no broker is running")
+		}
+		p.end(syscall.SIGKILL)
+		ts.Check(os.WriteFile(ts.MkAbs("broker.log"), []byte(p.log()+"\n"), 0o644))
 	default:
-		ts.Fatalf("usage: broker start ARGS... | broker wait REGEX | broker stop")
+		ts.Fatalf("usage: broker start ARGS... | broker wait REGEX | broker stop | broker kill")
 	}
 }
 

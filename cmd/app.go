@@ -5,6 +5,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -39,17 +40,17 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	// Until a command's --color says otherwise, stderr is coloured by the usual rules.
 	_ = io.SetColorMode("auto", os.Getenv)
 	app := newApp(io)
-	prog := "mqtt"
-	if len(args) > 1 {
-		prog = "mqtt " + args[1]
-	}
+	prog := commandPath(app, args)
 	takesValue := valueFlags(app, args)
 	joined, perr := joinPropertyArgs(profileArgs(args), takesValue)
 	if perr != nil {
 		return report(io, prog, perr)
 	}
-	joined = longNames(joined, commandFlags(app, args), takesValue)
-	return report(io, prog, asGiven(app.RunContext(ctx, joined), args))
+	flags := commandFlags(app, args)
+	ctx = context.WithValue(ctx, flagCountsKey{}, flagCounts(joined, flags, takesValue))
+	joined = longNames(joined, flags, takesValue)
+	err := app.RunContext(ctx, joined)
+	return report(io, prog, unknownCommand(app, prog, optionBeforeCommand(app, asGiven(err, args), args)))
 }
 
 var setHelpFlags sync.Once
@@ -60,6 +61,7 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		// mosquitto_sub's -v is verbose.
 		cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 		cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+		cli.HelpPrinter, cli.FlagStringer = printHelp, flagString
 	})
 	app := &cli.App{
 		Name:                      "mqtt",
@@ -70,8 +72,11 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		ErrWriter:                 io.ErrOut,
 		DisableSliceFlagSeparator: true, // a topic may contain a comma
 		ExitErrHandler:            func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return flagError(err)
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			if errors.Is(err, flag.ErrHelp) {
+				return showHelp(c) // -h where it is not the host
+			}
+			return flagError(c, err)
 		},
 		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
@@ -86,14 +91,17 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		}
 	}
 	prepare(app.Commands)
+	for _, c := range app.Commands {
+		withVersionFlag(c, io.Out)
+	}
 	return app
 }
 
 // flagError rewords the flag package's errors as mosquitto's.
-func flagError(err error) error {
+func flagError(c *cli.Context, err error) error {
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return usageErr(errUnknownOption, f)
+		return unknownOption(f, c.Command.Flags)
 	}
 	if f, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return usageErr(errMissingArg, f, argNoun(f))
@@ -105,11 +113,15 @@ func flagError(err error) error {
 type exitError struct {
 	code int
 	msg  string
-	// connack marks a refused connection, which mosquitto_rr words with a hint of its own.
-	connack bool
+	// connack marks a refused connection; unsupported, one refused for MQTT 5, which mosquitto_rr words
+	// with a hint of its own.
+	connack, unsupported bool
+	// cause is the error it words, for linked mode to word it as mosquitto does.
+	cause error
 }
 
 func (e *exitError) Error() string { return e.msg }
+func (e *exitError) Unwrap() error { return e.cause }
 
 func report(io *iostreams.IOStreams, prog string, err error) int {
 	if err == nil {
@@ -134,6 +146,10 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 		return e.code
 	}
 	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(err.Error())))
+	var n *notedError
+	if errors.As(err, &n) {
+		fmt.Fprintln(io.ErrOut, label(io, "Note: "+n.note+"."))
+	}
 	return 1
 }
 

@@ -39,33 +39,56 @@ func commandFlags(app *cli.App, args []string) map[string]flagSpelling {
 // takes as two topics). A flag with its value missing keeps its spelling, which the error echoes.
 func longNames(args []string, flags map[string]flagSpelling, takesValue map[string]bool) []string {
 	out := append([]string(nil), args...)
-	for i := 2; i < len(out); i++ {
-		a := out[i]
-		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
-			break
-		}
-		flag, value, hasValue := strings.Cut(a, "=")
-		f, known := flags[flag]
-		if !known {
-			continue
-		}
+	walkFlags(out, flags, takesValue, func(i int, f flagSpelling, value int) {
 		switch {
+		case value == i:
+			v := strings.SplitN(out[i], "=", 2)[1]
+			if f.repeatable {
+				v = rawValue(v)
+			}
+			out[i] = "--" + f.name + "=" + v
+		case value < 0 && takesValue[strings.SplitN(out[i], "=", 2)[0]]:
+			// the value is missing: keep the spelling
+		default:
+			out[i] = "--" + f.name
+			if value > i && f.repeatable {
+				out[value] = rawValue(out[value])
+			}
+		}
+	})
+	return out
+}
+
+// flagCounts says how many times each flag of the command in args[1] is given, by its name: a flag
+// parser keeps the last value, where mosquitto refuses some flags given twice.
+func flagCounts(args []string, flags map[string]flagSpelling, takesValue map[string]bool) map[string]int {
+	n := map[string]int{}
+	walkFlags(args, flags, takesValue, func(_ int, f flagSpelling, _ int) { n[f.name]++ })
+	return n
+}
+
+// walkFlags calls visit for each known flag in args, from args[2] up to the first argument that is not
+// a flag, with where its value is: i itself for --flag=value, i+1 for a value in the next argument
+// (even one that reads like a flag), -1 for none.
+func walkFlags(args []string, flags map[string]flagSpelling, takesValue map[string]bool, visit func(i int, f flagSpelling, value int)) {
+	for i := 2; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			return
+		}
+		flag, _, hasValue := strings.Cut(a, "=")
+		f, known := flags[flag]
+		switch {
+		case !known:
 		case hasValue:
-			if f.repeatable {
-				value = rawValue(value)
-			}
-			out[i] = "--" + f.name + "=" + value
-		case !takesValue[flag]:
-			out[i] = "--" + f.name
-		case i+1 < len(out):
-			out[i] = "--" + f.name
-			i++ // its value, even one that reads like a flag
-			if f.repeatable {
-				out[i] = rawValue(out[i])
-			}
+			visit(i, f, i)
+		case takesValue[flag] && i+1 < len(args):
+			visit(i, f, i+1)
+			i++
+		default:
+			visit(i, f, -1)
 		}
 	}
-	return out
 }
 
 // rawMark starts a value rawValue has wrapped. It begins with NUL, which no command-line argument holds.
@@ -103,7 +126,7 @@ func stringSlice(c *cli.Context, name string) []string {
 // asGiven spells an unknown option as it was typed: the flag package reports --bogus as -bogus.
 func asGiven(err error, args []string) error {
 	var p *problem
-	if !errors.As(err, &p) || p.id != errUnknownOption {
+	if !errors.As(err, &p) || p.id != errUnknownOption && p.id != errUnknownOptionMeant {
 		return err
 	}
 	name := strings.TrimPrefix(p.args[0].(string), "-")
@@ -113,7 +136,9 @@ func asGiven(err error, args []string) error {
 		}
 		flag, _, _ := strings.Cut(a, "=")
 		if strings.HasPrefix(flag, "-") && strings.TrimLeft(flag, "-") == name {
-			return usageErr(errUnknownOption, flag)
+			q := *p
+			q.args = append([]any{flag}, p.args[1:]...)
+			return &q
 		}
 	}
 	return err

@@ -160,15 +160,23 @@ func flagValues(name string) completion.Values {
 		return completion.Values{Paths: completion.Files}
 	case "capath":
 		return completion.Values{Paths: completion.Dirs}
+	case "profile":
+		return profileNames
 	}
 	return completion.Values{}
 }
+
+// profileNames are listed by `mqtt profile list` as the user presses Tab: the first word of each of its
+// lines is a name (the default one is followed by "(default)").
+var profileNames = completion.Values{Listed: []string{"profile", "list"}}
 
 // argValues is what the positional arguments of the command at path can be.
 func argValues(path string) completion.Values {
 	switch path {
 	case "mqtt completion":
 		return completion.Values{Words: completion.Shells()}
+	case "mqtt profile show", "mqtt profile remove":
+		return profileNames
 	}
 	return completion.Values{}
 }

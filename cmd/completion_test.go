@@ -263,3 +263,70 @@ func topCommands() []string {
 	slices.Sort(names)
 	return names
 }
+
+// stubProgram puts a program named mqtt first on PATH that prints out for `mqtt profile list`, as the
+// completion scripts run it, so that the shells see profiles without the real binary installed.
+func stubProgram(t *testing.T, out string) {
+	t.Helper()
+	dir := t.TempDir()
+	script := "#!/bin/sh\n[ \"$*\" = 'profile list' ] && printf '" + out + "'\nexit 0\n"
+	if err := os.WriteFile(filepath.Join(dir, "mqtt"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// Profile names complete for --profile and for profile show and remove, listed by the program as the
+// user presses Tab; a command whose arguments have nothing to offer offers each flag once, so that
+// `mqtt profile show <Tab><Tab>` no longer inserts --help --help.
+func TestCompletionOfProfileNames(t *testing.T) {
+	dir := completionDir(t)
+	shells := map[string]func(line string) []string{}
+	bash, zsh, fish := writeScript(t, "bash"), writeScript(t, "zsh"), writeScript(t, "fish")
+	shells["bash"] = func(line string) []string { return completiontest.Bash(t, bash, dir, line, true) }
+	shells["bash without bash-completion"] = func(line string) []string { return completiontest.Bash(t, bash, dir, line, false) }
+	shells["zsh"] = func(line string) []string { return completiontest.Zsh(t, zsh, dir, line) }
+	shells["fish"] = func(line string) []string { return completiontest.Fish(t, fish, dir, line) }
+
+	stubProgram(t, `home (default)\nlab\n`)
+	for _, c := range []completionCase{
+		{"mqtt profile show ", []string{"home", "lab"}},
+		{"mqtt profile remove l", []string{"lab"}},
+		{"mqtt pub --profile ", []string{"home", "lab"}},
+		{"mqtt sub -t x --profile h", []string{"home"}},
+	} {
+		for shell, complete := range shells {
+			if got := complete(c.line); !slices.Equal(got, c.want) {
+				t.Errorf("%s: %q offers %q, want %q", shell, c.line, got, c.want)
+			}
+		}
+	}
+
+	stubProgram(t, "")
+	for shell, complete := range shells {
+		if got := complete("mqtt profile show --help "); len(got) != 0 {
+			t.Errorf("%s: after --help, %q is offered again", shell, got)
+		}
+	}
+	if got := completiontest.Bash(t, bash, dir, "mqtt profile show ", true); !slices.Equal(got, []string{"--help"}) {
+		t.Errorf("bash: with no profiles, profile show offers %q, want --help", got)
+	}
+}
+
+// What the scripts run lists the names: the first word of each line of `mqtt profile list`.
+func TestProfileListGivesTheNamesCompletionReads(t *testing.T) {
+	isolateSettings(t, t.TempDir())
+	for _, args := range [][]string{{"home", "-h", "h", "--default"}, {"lab", "-h", "l"}} {
+		if code, _, errOut := run(t, append([]string{"mqtt", "profile", "add"}, args...)...); code != 0 {
+			t.Fatalf("profile add %v: %s", args, errOut)
+		}
+	}
+	_, out, _ := run(t, append([]string{"mqtt"}, profileNames.Listed...)...)
+	var names []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		names = append(names, strings.Fields(line)[0])
+	}
+	if !slices.Equal(names, []string{"home", "lab"}) {
+		t.Errorf("mqtt %v printed %q: first words %q, want home and lab", profileNames.Listed, out, names)
+	}
+}

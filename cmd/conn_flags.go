@@ -74,6 +74,9 @@ type connOptions struct {
 	// PasswordPrompt, when not empty, is the prompt to ask for the password with before connecting
 	// (--password-prompt); askPassword asks it.
 	PasswordPrompt string
+	// DestinationNote says which MQTT_* variables or profile gave where to connect, for an error
+	// about connecting; empty when the command line alone did.
+	DestinationNote string
 }
 
 // propSep joins the words of one -D into one flag value; a NUL cannot occur in a command-line argument.
@@ -118,8 +121,9 @@ func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
 	}
 	o, err := v.parse(e)
 	if err != nil {
-		return nil, withNote(err, v.note())
+		return nil, withNote(err, v.note(settingFlags))
 	}
+	o.DestinationNote = v.note(destinationFlags)
 	return o, nil
 }
 
@@ -155,7 +159,7 @@ func (v *connValues) parse(e connEnv) (*connOptions, error) {
 	d.Timeout = 30 * time.Second
 	tlsOpts := transport.TLSOptions{
 		CAFile: v.String("cafile"), CAPath: v.String("capath"), CertFile: v.String("cert"), KeyFile: v.String("key"),
-		UseOSCerts: v.Bool("tls-use-os-certs"), Insecure: v.Bool("insecure"), Version: v.String("tls-version"),
+		UseOSCerts: v.Bool("tls-use-os-certs"), Insecure: v.insecure(), Version: v.String("tls-version"),
 	}
 	if a := v.String("tls-alpn"); a != "" {
 		tlsOpts.ALPN = []string{a}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,12 +87,14 @@ func resolve(flag, env, prof candidate, def string) setting {
 // (for the -P warning and the password prompt). Tests pass their own.
 type connEnv struct {
 	getenv   func(string) string
-	readFile func(string) ([]byte, error)
+	readFile func(string) ([]byte, error)        // the profiles' file
+	openFile func(string) (io.ReadCloser, error) // a password file, of which one line is read
 	streams  *iostreams.IOStreams
 }
 
 func systemConnEnv(streams *iostreams.IOStreams) connEnv {
-	return connEnv{getenv: os.Getenv, readFile: os.ReadFile, streams: streams}
+	open := func(name string) (io.ReadCloser, error) { return os.Open(name) }
+	return connEnv{getenv: os.Getenv, readFile: os.ReadFile, openFile: open, streams: streams}
 }
 
 // connValues answers parseConn's questions about the connection flags, with the environment and the
@@ -227,11 +230,23 @@ func (v *connValues) IsSet(name string) bool    { return v.get(name).from != fro
 func (v *connValues) Bool(name string) bool     { return v.get(name).value == "true" }
 func (v *connValues) from(name string) origin   { return v.get(name).from }
 
-// note says which options come from the environment or the profile, so that an error about a value the
+// insecure says whether to skip the check that the broker's certificate names the host. A profile's
+// insecure = true (or MQTT_INSECURE) was said for the broker it names: with a host given at a higher
+// place (-h on the command line over a profile's host), it does not apply, as it would otherwise turn
+// the check off, without a word, for a broker nobody vouched for. --insecure applies to any.
+func (v *connValues) insecure() bool {
+	s := v.get("insecure")
+	return s.value == "true" && s.from >= max(v.from("host"), v.from("url"), v.from("unix"))
+}
+
+// destinationFlags are the settings that say where to connect: the ones a failed connection is about.
+var destinationFlags = []string{"host", "port", "url", "unix", "ws", "ws-path", "A", "proxy", "cafile", "capath", "tls-use-os-certs"}
+
+// note says which of flags come from the environment or the profile, so that an error about a value the
 // user did not type says where it came from. Values are not shown: one may be a password.
-func (v *connValues) note() string {
+func (v *connValues) note(flags []string) string {
 	var env, prof []string
-	for _, f := range settingFlags {
+	for _, f := range flags {
 		switch v.from(f) {
 		case fromEnv:
 			env = append(env, envName(settingKey(f)))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -63,6 +64,12 @@ func (f fakeEnv) connEnv(streams *iostreams.IOStreams) connEnv {
 		readFile: func(p string) ([]byte, error) {
 			if s, ok := f.files[p]; ok {
 				return []byte(s), nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		},
+		openFile: func(p string) (io.ReadCloser, error) {
+			if s, ok := f.files[p]; ok {
+				return io.NopCloser(strings.NewReader(s)), nil
 			}
 			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
 		},
@@ -363,6 +370,46 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 		name := envName(settingKey(f))
 		if !strings.Contains(string(readme), "`"+name+"`") {
 			t.Errorf("README.md does not list %s", name)
+		}
+	}
+}
+
+// A profile's or MQTT_INSECURE's insecure applies only to the broker named at the same place or below:
+// -h on the command line turns the name check back on for a host the profile never named.
+func TestInsecureStaysWithItsDestination(t *testing.T) {
+	profiles := `[profiles.lab]
+host = "lab.local"
+tls-use-os-certs = true
+insecure = true
+
+[profiles.nohost]
+tls-use-os-certs = true
+insecure = true
+`
+	for _, c := range []struct {
+		vars     map[string]string
+		args     []string
+		insecure bool
+	}{
+		{nil, []string{"--profile", "lab"}, true},
+		{nil, []string{"--profile", "nohost"}, true}, // localhost, which the profile leaves as it is
+		{nil, []string{"--profile", "lab", "-h", "other.example"}, false},
+		{nil, []string{"--profile", "lab", "-L", "mqtts://other.example/t"}, false},
+		{nil, []string{"--profile", "lab", "-h", "other.example", "--insecure"}, true},
+		{map[string]string{"MQTT_HOST": "other.example"}, []string{"--profile", "lab"}, false},
+		{map[string]string{"MQTT_INSECURE": "1"}, []string{"--profile", "lab"}, true},
+		{map[string]string{"MQTT_INSECURE": "1", "MQTT_HOST": "env.example"}, []string{"--tls-use-os-certs"}, true},
+		{map[string]string{"MQTT_INSECURE": "1"}, []string{"--tls-use-os-certs", "-h", "other.example"}, false},
+	} {
+		env := fakeEnv{vars: c.vars, files: map[string]string{testConfig: profiles}}
+		streams, _, _ := iostreams.Test("")
+		o, err := parseWith(t, env, streams, c.args...)
+		if err != nil {
+			t.Fatalf("%v %v: %v", c.vars, c.args, err)
+		}
+		cfg := o.Session.Dial.TLS
+		if cfg == nil || cfg.InsecureSkipVerify != c.insecure {
+			t.Errorf("%v %v: TLS %v, want insecure %v", c.vars, c.args, cfg != nil && cfg.InsecureSkipVerify, c.insecure)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"mqtt/format"
@@ -22,12 +23,17 @@ import (
 // mosquitto words them, except those mosquitto has no words for because it does not detect them
 // (unacknowledged messages).
 func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostreams.IOStreams) int {
-	cfg, exit := mosqargs.Load(p, args, os.Getenv, os.ReadFile, io.In)
+	cfg, exit := mosqargs.Load(p, args, os.Getenv, nil, io.In)
 	if exit != nil {
 		// stderr first: mosquitto's stderr is unbuffered and its stdout is flushed at exit, which is the
 		// order a script capturing both (2>&1) sees.
 		_, _ = io.ErrOut.Write(exit.Stderr)
-		_, _ = io.Out.Write(exit.Stdout)
+		out := exit.Stdout
+		if exit.Asked {
+			// --version and --help name mqtt where mosquitto's name libmosquitto.
+			out = mosqargs.NamingRuntime(out, "mqtt "+versionText())
+		}
+		_, _ = io.Out.Write(out)
 		return exit.Code
 	}
 	conn, text := linkedConn(cfg)
@@ -210,20 +216,26 @@ func reportLinked(io *iostreams.IOStreams, p mosqargs.Program, quiet bool, err e
 	}
 	var e *exitError
 	if errors.As(err, &e) {
-		if e.msg != "" && !quiet {
+		if e.connack && !quiet {
 			msg := e.msg
-			if e.connack && p == mosqargs.RR {
-				msg += ". mosquitto_rr only supports connecting to an MQTT v5 broker"
+			if e.unsupported && p == mosqargs.RR {
+				msg = strings.TrimSuffix(msg, textUnsupportedV5) + textUnsupportedV5RR
 			}
 			fmt.Fprintln(io.ErrOut, msg)
+			return e.code
 		}
-		return e.code
 	}
 	if text, code, ok := mosquittoRuntime(err); ok {
 		if !quiet {
 			fmt.Fprint(io.ErrOut, text)
 		}
 		return code
+	}
+	if errors.As(err, &e) {
+		if e.msg != "" && !quiet {
+			fmt.Fprintln(io.ErrOut, e.msg)
+		}
+		return e.code
 	}
 	if quiet {
 		return 1

@@ -165,50 +165,17 @@ func synopsis(path string, c *cli.Command) []string {
 	return out
 }
 
-// optionGroups sorts a command's flags under three headings: its own, how messages are printed, and how it
-// connects. The headings follow how the flags are built (outputFlags, connFlags), not a list kept here; a
-// flag is shared when its name and usage are those of a shared one, so that a command's own --port stays
-// its own.
+// optionGroups lists a command's flags under the headings of its --help (flagGroups).
 func optionGroups(c *cli.Command) []manpage.OptionGroup {
-	shared := map[string]string{}
-	for _, f := range outputFlags() {
-		shared[flagKey(f)] = "Output options"
-	}
-	for _, f := range connFlags("") {
-		shared[flagKey(f)] = "Connection options"
-	}
-	own := manpage.OptionGroup{Title: "Options"}
-	byTitle := map[string]*manpage.OptionGroup{}
-	var groups []*manpage.OptionGroup
-	flags := c.VisibleFlags()
-	if !c.HideHelp && cli.HelpFlag != nil {
-		flags = append(flags, cli.HelpFlag)
-	}
-	for _, f := range flags {
-		o := manOptions([]cli.Flag{f})
-		title, ok := shared[flagKey(f)]
-		if !ok {
-			own.Options = append(own.Options, o...)
-			continue
-		}
-		g := byTitle[title]
-		if g == nil {
-			g = &manpage.OptionGroup{Title: title}
-			byTitle[title] = g
-			groups = append(groups, g)
-		}
-		g.Options = append(g.Options, o...)
-	}
-	out := []manpage.OptionGroup{own}
-	for _, g := range groups {
-		out = append(out, *g)
-	}
-	if len(own.Options) == 0 {
-		out = out[1:]
+	var out []manpage.OptionGroup
+	for _, g := range flagGroups(c) {
+		out = append(out, manpage.OptionGroup{Title: g.title, Options: manOptions(g.flags)})
 	}
 	return out
 }
 
+// flagKey tells a shared flag (outputFlags, connFlags) from a command's own of the same name: by its
+// name and usage, so that a command's own --port stays its own.
 func flagKey(f cli.Flag) string {
 	usage := ""
 	if d, ok := f.(cli.DocGenerationFlag); ok {
@@ -291,7 +258,7 @@ func manArg(names []string) string {
 		return "path"
 	case "capath":
 		return "dir"
-	case "tls-version":
+	case "tls-version", "protocol-version":
 		return "version"
 	case "tls-alpn":
 		return "protocol"

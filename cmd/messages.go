@@ -61,6 +61,13 @@ const (
 	errTopicTooLong
 	errTopicUTF8
 	errCertNoTLS
+	errPubFileTooLarge
+	errPubStdinTooLarge
+	errPubLineTooLarge
+	errUnknownOptionMeant
+	errOptionBeforeCommand
+	errUnknownCommand
+	errUnknownCommandMeant
 )
 
 // mqttText is the wording of `mqtt pub|sub|rr`: mosquitto's where it was clear, with the next step where
@@ -92,7 +99,7 @@ var mqttText = map[msgID]string{
 	errPubTopic:           "Invalid publish topic '%s', does it contain '+' or '#'?",
 	errPubTopicAndMessage: "Both topic and message must be supplied.",
 	errPubOneMode:         "Only one type of message can be sent at once (-m, -f, -s, -l or -n).",
-	errPubRepeat:          "--repeat argument must be 1 or greater.",
+	errPubRepeat:          "--repeat argument must be 0 (for ever) or greater.",
 	errPubRepeatDelay:     "--repeat-delay argument must be 0 or greater.",
 	errPubMaxInflight:     "Maximum inflight messages must be greater than 0.",
 	errPubFile:            "Unable to read file \"%s\": %v.",
@@ -119,6 +126,17 @@ var mqttText = map[msgID]string{
 	errTopicTooLong:       "Invalid %s topic (%d bytes): a topic can be at most 65535 bytes.",
 	errTopicUTF8:          "Malformed UTF-8 in %s argument: %s at byte %d.",
 	errCertNoTLS:          "--cert and --key need TLS: add --cafile, --capath or --tls-use-os-certs, or use an mqtts:// or wss:// URL.",
+
+	// mosquitto's words; the limit is the most one MQTT packet can carry.
+	errPubFileTooLarge:  "File must be less than 268435455 bytes: \"%s\" is longer.",
+	errPubStdinTooLarge: "Message length must be less than 268435455 bytes: stdin gave more.",
+	errPubLineTooLarge:  "Message length must be less than 268435455 bytes: a line of stdin is longer.",
+
+	errUnknownOptionMeant: "Unknown option '%s': did you mean '%s'?",
+	// `mqtt -p 1 pub`: the program's options are only --help and --version.
+	errOptionBeforeCommand: "Unknown option '%s': options go after the command, as in '%s ...'.",
+	errUnknownCommand:      "Unknown command '%s'.",
+	errUnknownCommandMeant: "Unknown command '%s': did you mean '%s'?",
 }
 
 // problem is a message with its arguments, worded when it is printed.

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"mqtt/internal/session"
 	"mqtt/internal/transport"
 )
 
@@ -17,7 +18,16 @@ func mosquittoRuntime(err error) (text string, code int, ok bool) {
 	var errno syscall.Errno
 	var dns *net.DNSError
 	var tlsErr *transport.TLSError
+	var pe *session.ProtocolError
+	var he *session.HangupError
+	var nc *session.NoConnackError
 	switch {
+	case errors.As(err, &pe):
+		return "Error: " + textProtocol + "\n", exitProtocol, true
+	case errors.As(err, &he):
+		return "Error: " + textConnLost + "\n", exitConnLost, true
+	case errors.As(err, &nc):
+		return "Error: " + textUnknown + "\n", exitKeepalive, true
 	case errors.As(err, &tlsErr) && tlsErr.AfterConnect:
 		// libmosquitto sees the broker hang up once it is connected: a client certificate refused
 		// under TLS 1.3, plain MQTT sent to a TLS port.

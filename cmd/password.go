@@ -8,9 +8,13 @@ import (
 
 	"mqtt/internal/brokerurl"
 	"mqtt/internal/iostreams"
+	"mqtt/internal/payload"
 	"mqtt/internal/prompt"
 	"mqtt/internal/session"
 )
+
+// maxPassword is the longest password MQTT can carry: binary data with a two-byte length.
+const maxPassword = 65535
 
 // passwordFlags are the ways to give a password. Only one place's way counts (see passwordSource).
 var passwordFlags = []string{"pw", "password-file", "password-prompt"}
@@ -74,13 +78,21 @@ func (p passwordSource) read(e connEnv) (*string, error) {
 	case "pw":
 		return &p.value, nil
 	case "password-file":
-		data, err := e.readFile(p.value)
+		f, err := e.openFile(p.value)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read password file %s: %w", p.value, unwrapPath(err))
 		}
-		// The first line, so that `echo secret > file` and an editor's final newline both work.
-		line, _, _ := strings.Cut(string(data), "\n")
-		line = strings.TrimSuffix(line, "\r")
+		defer f.Close()
+		// The first line, so that `echo secret > file` and an editor's final newline both work; only
+		// that line is read, and no more of it than a password can hold (--password-file /dev/zero).
+		line, err := payload.FirstLine(f, maxPassword)
+		var tl *payload.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return nil, fmt.Errorf("password file %s: the first line is longer than %d bytes, the most an MQTT password can be", p.value, maxPassword)
+		case err != nil:
+			return nil, fmt.Errorf("cannot read password file %s: %w", p.value, unwrapPath(err))
+		}
 		return &line, nil
 	}
 	return nil, nil
@@ -144,5 +156,14 @@ func withNote(err error, note string) error {
 		q.note = note
 		return &q
 	}
-	return fmt.Errorf("%w (%s)", err, note)
+	return &notedError{err, note}
 }
+
+// notedError is an error that report prints with a Note line after it, as a problem with a note.
+type notedError struct {
+	err  error
+	note string
+}
+
+func (e *notedError) Error() string { return e.err.Error() }
+func (e *notedError) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
+	"mqtt/internal/message"
 	"mqtt/internal/pace"
 	"mqtt/internal/session"
 	"mqtt/internal/transport"
@@ -76,7 +79,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "duration", Usage: "stop publishing after `SECONDS` (or a duration like 10m); then wait for acknowledgements"},
 		&cli.StringFlag{Name: "size", Usage: "send `N` random bytes as the payload (new bytes for each message)"},
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
-		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)"},
+		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)"},
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
@@ -86,7 +89,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
 		UsageText:   "mqtt pub [-h host] [-p port] -t topic {-m message | -f file | -s | -l | -n | --size N} [options]",
-		Description: templateHelp(),
+		Description: "The functions of --template, with examples: mqtt pub --template-help. Everything in full: man mqtt-pub.",
 		Flags:       flags,
 		Action: func(c *cli.Context) error {
 			if c.Bool("template-help") {
@@ -138,6 +141,9 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	if perr = o.parsePacing(c); perr != nil {
 		return nil, perr
+	}
+	if err := o.compileTemplate(c.Context); err != nil {
+		return nil, err
 	}
 	switch {
 	case isSet(c, "max-inflight"):
@@ -207,28 +213,52 @@ func (o *pubOptions) parsePacing(c *cli.Context) *problem {
 		o.Seed = &seed
 	}
 	o.rnd = newRand(o.Seed)
-	if o.Template {
-		var err error
-		if o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv); err != nil {
-			return usageErr(errPubOption, err.Error()+".")
+	return nil
+}
+
+// compileTemplate compiles --template's texts, before connecting, so that a mistake costs no
+// connection. A signal while a template renders ends the run as the signal does.
+func (o *pubOptions) compileTemplate(ctx context.Context) error {
+	if !o.Template {
+		return nil
+	}
+	var err error
+	o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv, ctx.Done())
+	return templateErr(ctx, err, true)
+}
+
+// templateErr words an error of compiling a template: a problem (with the usage hint for a text on the
+// command line), unless a signal stopped it.
+func templateErr(ctx context.Context, err error, usage bool) error {
+	if errors.Is(err, gen.ErrStopped) {
+		if sig, ok := signalled(ctx); ok {
+			return &exitError{code: sig.ExitCode()}
 		}
+		return context.Cause(ctx)
+	}
+	if err != nil {
+		return &problem{id: errPubOption, args: []any{err.Error() + "."}, usage: usage}
 	}
 	return nil
 }
 
 // parsePayload reads the flags that say what to send (-m, -f, -s, -l, -n; rr has no -l) and -q.
 func (o *pubOptions) parsePayload(c *cli.Context) *problem {
+	// Each of them counts every time it is given: mosquitto_pub refuses -m x -m y as it refuses -m x -n,
+	// where a flag parser would keep y.
 	modes := 0
 	for _, m := range []struct {
 		mode pubMode
+		flag string
 		on   bool
 	}{
-		{modeMessage, isSet(c, "message")}, {modeFile, isSet(c, "file")}, {modeStdin, c.Bool("stdin-file")},
-		{modeLines, c.Bool("stdin-line")}, {modeNull, c.Bool("null-message")}, {modeSize, isSet(c, "size")},
+		{modeMessage, "message", isSet(c, "message")}, {modeFile, "file", isSet(c, "file")},
+		{modeStdin, "stdin-file", c.Bool("stdin-file")}, {modeLines, "stdin-line", c.Bool("stdin-line")},
+		{modeNull, "null-message", c.Bool("null-message")}, {modeSize, "size", isSet(c, "size")},
 	} {
 		if m.on {
 			o.Mode = m.mode
-			modes++
+			modes += max(1, flagCount(c, m.flag))
 		}
 	}
 	if modes > 1 {
@@ -250,35 +280,66 @@ func (o *pubOptions) parsePayload(c *cli.Context) *problem {
 // connect opens the session, turning a refused CONNACK into mosquitto's message and exit code.
 func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStreams) (session.Session, error) {
 	opts := conn.Session
-	if conn.Debug {
-		opts.Debug = streams.ErrOut
-		if conn.DebugToStdout {
-			opts.Debug = streams.Out
-		}
-	}
+	opts.Debug = debugOut(conn, streams)
 	s, err := session.Connect(ctx, opts)
 	var ce *session.ConnectError
 	if errors.As(err, &ce) {
-		return nil, &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
+		e := &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
+		if ce.Version == session.V5 && ce.Code == 0x84 { // MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION
+			e.msg, e.unsupported = e.msg+textUnsupportedV5, true
+		}
+		return nil, e
 	}
 	if err != nil && ctx.Err() == nil {
-		return nil, explainConnectFailure(opts.Dial, err)
+		// Say where the address came from when the command line did not give it all (MQTT_PORT=1).
+		return nil, withNote(explainConnectFailure(opts.Dial, err), conn.DestinationNote)
 	}
 	return s, err
+}
+
+// debugOut is where -d lines go: stderr, or stdout as libmosquitto prints them when linked; nil without -d.
+func debugOut(conn *connOptions, streams *iostreams.IOStreams) io.Writer {
+	switch {
+	case !conn.Debug:
+		return nil
+	case conn.DebugToStdout:
+		return streams.Out
+	}
+	return streams.ErrOut
+}
+
+// receiveMaximum makes a v5 CONNECT say it takes at most n messages in flight, unless -D gave a
+// receive-maximum: mosquitto_sub -C and mosquitto_rr ask for no more than they will print.
+func (conn *connOptions) receiveMaximum(n uint16) {
+	s := &conn.Session
+	if s.Version != session.V5 || s.ConnectProps != nil && s.ConnectProps.ReceiveMaximum != nil {
+		return
+	}
+	p := s.ConnectProps.Clone()
+	if p == nil {
+		p = &message.Properties{}
+	}
+	p.ReceiveMaximum = &n
+	s.ConnectProps = p
 }
 
 // explainConnectFailure prefers the transport's explanation of a TLS failure, which is one sentence
 // with its fix, to the layers the session wrapped around it ("waiting for CONNACK: network Error :").
 func explainConnectFailure(d transport.Dialer, err error) error {
 	var te *transport.TLSError
-	if errors.As(err, &te) {
+	var he *session.HangupError
+	switch {
+	case errors.As(err, &te):
 		return te
+	case errors.As(err, &he):
+		return explainHangup(d, he)
 	}
-	return d.ExplainHangup(err)
+	return sessionExit(err)
 }
 
 // quiet drops the message of an error when --quiet is given; the exit code stays.
 func quiet(conn *connOptions, err error) error {
+	err = sessionExit(err)
 	if err == nil || !conn.Quiet {
 		return err
 	}

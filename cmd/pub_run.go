@@ -31,6 +31,15 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	if o.Mode == modeStdin && len(body) == 0 {
 		return &problem{id: errZeroInput} // as mosquitto_pub: an empty -s is almost always a mistake
 	}
+	if o.tmpl != nil && (o.Mode == modeFile || o.Mode == modeStdin) {
+		name := "-s"
+		if o.Mode == modeFile {
+			name = "-f " + o.File
+		}
+		if err := templateErr(ctx, o.tmpl.compilePayload(name, body), false); err != nil {
+			return err
+		}
+	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
 		return err
@@ -190,13 +199,17 @@ func readLines(r io.Reader) (<-chan []byte, <-chan error, chan struct{}) {
 	lines, errc, quit := make(chan []byte, 256), make(chan error, 1), make(chan struct{})
 	go func() {
 		defer close(lines)
-		lr := payload.NewLineReader(r)
+		lr := payload.NewLineReader(r, maxPayload)
 		for {
 			line, err := lr.Next()
 			if err != nil {
-				if errors.Is(err, io.EOF) {
+				var tl *payload.TooLargeError
+				switch {
+				case errors.Is(err, io.EOF):
 					err = nil
-				} else {
+				case errors.As(err, &tl):
+					err = &problem{id: errPubLineTooLarge}
+				default:
 					err = fmt.Errorf("reading stdin: %w", err)
 				}
 				errc <- err
@@ -231,6 +244,10 @@ func finish(ctx context.Context, s session.Session, conn *connOptions, tried int
 		_ = s.Disconnect(context.WithoutCancel(ctx), conn.Props.Disconnect)
 	}
 	lost := s.Err()
+	var pe *session.ProtocolError
+	if errors.As(lost, &pe) && !interrupted {
+		return lost // the broker broke the protocol: that is the news, whatever was acknowledged
+	}
 	var err error
 	if unacked := tried - r.Acked; unacked > 0 {
 		why := ""

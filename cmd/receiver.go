@@ -25,6 +25,8 @@ type receiver struct {
 	buf     []byte
 	printed int
 	over    bool
+	// flushEach writes each message at once (under -d, whose lines are not buffered).
+	flushEach bool
 	// ended receives why receiving is over when a message decides it: nil for -C reached or the end of
 	// --retained-only, else an output error.
 	ended chan error
@@ -72,6 +74,12 @@ func (r *receiver) message(m *message.Message) {
 	r.printed++
 	if o.Count > 0 && r.printed >= o.Count {
 		r.end(nil)
+		return
+	}
+	if r.flushEach {
+		if err := r.out.Flush(); err != nil {
+			r.end(err)
+		}
 	}
 }
 

@@ -39,8 +39,24 @@ func parseReconnect(c *cli.Context, conn *connOptions, streams *iostreams.IOStre
 	}
 	rc := &session.Reconnect{MaxDelay: d, Attempts: n}
 	if !conn.Quiet {
-		rc.Notify = func(line string) { fmt.Fprintln(streams.ErrOut, line) }
+		rc.Notify = func(e session.ReconnectEvent) { fmt.Fprintln(streams.ErrOut, label(streams, reconnectLine(e))) }
 	}
 	conn.Session.Reconnect = rc
 	return nil
+}
+
+// reconnectLine words what a reconnecting session tells.
+func reconnectLine(e session.ReconnectEvent) string {
+	switch e.Kind {
+	case session.Lost:
+		return fmt.Sprintf("Connection lost (%v); reconnecting.", e.Err)
+	case session.Back:
+		attempts := "1 attempt"
+		if e.Attempts != 1 {
+			attempts = fmt.Sprintf("%d attempts", e.Attempts)
+		}
+		return fmt.Sprintf("Reconnected after %.1f s (%s).", e.Took.Seconds(), attempts)
+	}
+	return fmt.Sprintf("Warning: the broker closed the last %d connections right after accepting them: another client "+
+		"using the id %q is the likely cause (give each client its own id, or leave -i out).", e.Drops, e.ClientID)
 }

@@ -5,9 +5,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -15,6 +14,7 @@ import (
 	"mqtt/format"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
+	"mqtt/internal/payload"
 	"mqtt/internal/session"
 )
 
@@ -66,6 +66,7 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if err != nil {
 		return nil, err
 	}
+	conn.receiveMaximum(1) // as mosquitto_rr: one reply is all it prints
 	p := &pubOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), Repeat: 1}
 	if perr := p.parsePayload(c); perr != nil {
 		return nil, perr
@@ -166,14 +167,22 @@ func readBody(o *pubOptions, streams *iostreams.IOStreams) ([]byte, error) {
 	case modeMessage:
 		return o.Message, nil
 	case modeFile:
-		b, err := os.ReadFile(o.File)
-		if err != nil {
+		b, err := payload.ReadFile(o.File, maxPayload)
+		var tl *payload.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return nil, &problem{id: errPubFileTooLarge, args: []any{o.File}}
+		case err != nil:
 			return nil, &problem{id: errPubFile, args: []any{o.File, unwrapPath(err)}}
 		}
 		return b, nil
 	case modeStdin:
-		b, err := io.ReadAll(streams.In)
-		if err != nil {
+		b, err := payload.ReadAll(streams.In, maxPayload)
+		var tl *payload.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return nil, &problem{id: errPubStdinTooLarge}
+		case err != nil:
 			return nil, fmt.Errorf("reading stdin: %w", err)
 		}
 		return b, nil

@@ -138,6 +138,10 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 			return nil, usageErr(errSubCount, c.String("count"))
 		}
 		o.Count = n
+		if n < session.DefaultReceiveMaximum {
+			// As mosquitto_sub: no more in flight than it will print.
+			conn.receiveMaximum(uint16(n))
+		}
 	}
 	if o.Timeout, perr = parseTimeout(c); perr != nil {
 		return nil, perr
@@ -235,6 +239,12 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	r := newReceiver(o, streams)
 	opts := *o.conn
 	opts.Session.OnMessage, opts.Session.OnIdle = r.message, r.idle
+	if debug := debugOut(o.conn, streams); debug != nil && !o.conn.Quiet {
+		// mosquitto_sub's -d line for a SUBACK; under -d every message is flushed at once, so that the
+		// -d lines, written as they happen, stay in order with the messages.
+		opts.Session.OnSubscribed = func(id uint16, codes []byte) { writeSubscribed(debug, id, codes) }
+		r.flushEach = true
+	}
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
 	opts.Session.ReadBatch = time.Millisecond
@@ -255,13 +265,13 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 			subs[i].RetainHandling = 2 // v5: the broker need not send them at all; mosquitto_sub asks the same
 		}
 	}
-	if err := subscribe(setup, s, subs, o.conn.Props.Subscribe); err != nil {
-		return timedOut(setup, err)
+	// One UNSUBSCRIBE per -U, right behind the SUBSCRIBE, as mosquitto_sub sends them.
+	granted, err := s.SubscribeThenUnsubscribe(setup, subs, o.conn.Props.Subscribe, o.Unsubscribe, o.conn.Props.Unsubscribe)
+	if err == nil {
+		err = allDenied(granted)
 	}
-	if len(o.Unsubscribe) > 0 {
-		if err := s.Unsubscribe(setup, o.Unsubscribe, o.conn.Props.Unsubscribe); err != nil {
-			return timedOut(setup, err)
-		}
+	if err != nil {
+		return timedOut(setup, err)
 	}
 	if o.ExitAfterSubscribe {
 		return nil
@@ -364,6 +374,11 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 	if err != nil {
 		return err
 	}
+	return allDenied(granted)
+}
+
+// allDenied is the error for a SUBACK that refused every filter.
+func allDenied(granted []byte) error {
 	for _, g := range granted {
 		if g < 0x80 {
 			return nil
@@ -373,4 +388,16 @@ func subscribe(ctx context.Context, s session.Session, subs []session.Subscripti
 		return nil
 	}
 	return &exitError{code: 1, msg: mqttText[errSubDenied]}
+}
+
+// writeSubscribed is mosquitto_sub's -d line for a SUBACK: "Subscribed (mid: 1): 0, 1".
+func writeSubscribed(w io.Writer, id uint16, codes []byte) {
+	b := fmt.Appendf(nil, "Subscribed (mid: %d):", id)
+	for i, c := range codes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, " %d", c)
+	}
+	_, _ = w.Write(append(b, '\n'))
 }

@@ -2,7 +2,12 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+
+	"mqtt/internal/mosqargs"
 )
 
 // Version, Commit and Date describe the build. A release sets them with
@@ -46,4 +51,25 @@ func formatVersion(version, commit, date string, info *debug.BuildInfo) string {
 		date = "unknown"
 	}
 	return fmt.Sprintf("%s (commit %s, built %s)", version, commit, date)
+}
+
+// mosquittoClients are the commands that stand in for a mosquitto client, by the client's name.
+var mosquittoClients = map[string]string{"pub": "mosquitto_pub", "sub": "mosquitto_sub", "rr": "mosquitto_rr"}
+
+// withVersionFlag gives pub, sub and rr mosquitto's --version: one line on stdout and exit code 1, as
+// mosquitto_pub does, but naming mqtt and its version.
+func withVersionFlag(c *cli.Command, out io.Writer) {
+	client, ok := mosquittoClients[c.Name]
+	if !ok {
+		return
+	}
+	c.Flags = append(c.Flags, &cli.BoolFlag{Name: "version", Usage: "print the version and exit (with code 1, as " + client + " does)"})
+	action := c.Action
+	c.Action = func(ctx *cli.Context) error {
+		if !ctx.Bool("version") {
+			return action(ctx)
+		}
+		fmt.Fprintf(out, "mqtt %s version %s, compatible with %s %s.\n", c.Name, versionText(), client, mosqargs.Release)
+		return &exitError{code: 1}
+	}
 }

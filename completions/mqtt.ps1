@@ -12,7 +12,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'pub'; Aliases = @(); Usage = 'publish messages (mosquitto_pub)' }
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
-                @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker for development and tests' }
+                @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker' }
                 @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
                 @{ Name = 'completion'; Aliases = @(); Usage = 'print the shell completion script for bash, zsh, fish or powershell' }
                 @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
@@ -43,7 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in -m, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -67,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -93,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_pub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -142,7 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -168,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_sub does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -211,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -237,6 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_rr does)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -245,13 +248,23 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
+                @{ Names = @('config-file', 'c'); Usage = 'read the settings of a mosquitto.conf FILE (the subset above)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('listen'); Usage = 'accept clients at URL (repeatable; default tcp://localhost:1883)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('cert'); Usage = 'certificate FILE (PEM) of the tls:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('key'); Usage = 'private key FILE (PEM) of --cert'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('cafile'); Usage = 'CA certificates FILE (PEM) that client certificates must be signed by'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('require-certificate'); Usage = 'on tls:// and wss:// listeners, let in only clients with a certificate signed by --cafile'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('use-identity-as-username'); Usage = 'with --require-certificate, the certificate''s CN is the client''s user name'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'let in only the users of FILE (name:password lines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('allow-anonymous'); Usage = 'with --password-file, let in clients that send no user name too'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('store'); Usage = 'keep retained messages in FILE across restarts'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('verbose', 'v'); Usage = 'log connects, disconnects and subscriptions on stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('acl-file'); Usage = 'who may read and write which topics: a mosquitto acl_file FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('store'); Usage = 'keep sessions and retained messages in DIR across restarts (FILE.json: retained only)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-packet-size'); Usage = 'refuse packets larger than BYTES (default 1048576)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-connections'); Usage = 'accept at most N connections at once (default no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight'); Usage = 'with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; N in flight (default 20; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-queued-messages'); Usage = 'N more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('ws-allow-origin'); Usage = 'let browser pages from ORIGIN (https://host:port, or *) use the ws:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'log connects, refusals, disconnects, subscriptions and ACL denials on stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -299,7 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile add' = @{
             Commands = @(
@@ -348,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @(); Paths = '' }
+            Args = @{ Words = @(); Paths = ''; Listed = @('profile', 'list') }
         }
         'mqtt profile help' = @{
             Commands = @(
@@ -383,6 +396,12 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if ($sub) { $path = "$path $($sub.Name)" }
     }
 
+    # The words a values table lists by running the program (profile names), first field of each line.
+    function Get-Listed($values) {
+        if (-not $values.Listed) { return @() }
+        @(& 'mqtt' @($values.Listed) 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ })
+    }
+
     $spec = $commands[$path]
     $cur = $wordToComplete
     $prefix = ''
@@ -402,13 +421,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         if (-not $valueOf) { return '' }
     }
     if ($valueOf) {
-        $choices = @(foreach ($v in $valueOf.Words) { , @($v, $valueOf.Usage, 'ParameterValue') })
+        $choices = @(foreach ($v in @($valueOf.Words) + @(Get-Listed $valueOf)) { , @($v, $valueOf.Usage, 'ParameterValue') })
         $paths = $valueOf.Paths
     } elseif ($cur.StartsWith('-') -and -not $dashDash) {
         $choices = $flagChoices
     } else {
         $choices = @(foreach ($c in $spec.Commands) { , @($c.Name, $c.Usage, 'ParameterValue') }) +
-            @(foreach ($a in $spec.Args.Words) { , @($a, $a, 'ParameterValue') })
+            @(foreach ($a in @($spec.Args.Words) + @(Get-Listed $spec.Args)) { , @($a, $a, 'ParameterValue') })
         $paths = $spec.Args.Paths
         # A command that takes no arguments offers its flags.
         if ($choices.Count -eq 0 -and $paths -eq '' -and -not $dashDash) { $choices = $flagChoices }

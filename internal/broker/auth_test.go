@@ -38,6 +38,7 @@ func TestPasswordFile(t *testing.T) {
 		b, err := broker.Start(broker.Config{
 			Listeners: []broker.Listener{{Scheme: transport.TCP, Addr: "127.0.0.1:0"}},
 			Users:     users, AllowAnonymous: tt.anonymous,
+			Limits: broker.Limits{FailedLoginDelay: -1},
 		})
 		if err != nil {
 			t.Fatal(err)

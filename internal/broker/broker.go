@@ -24,6 +24,13 @@ type Listener struct {
 	Addr string
 	// TLS is the server configuration for tls and wss.
 	TLS *tls.Config
+	// AllowOrigins are the browser origins (scheme://host[:port], or "*") a ws or wss listener
+	// accepts besides its own host's; clients that send no Origin are always accepted.
+	AllowOrigins []string
+	// IdentityAsUsername lets in only clients with a certificate, taking its CN as their user
+	// name (for the ACL), as mosquitto's use_identity_as_username; Users are not asked. TLS
+	// must then require a client certificate.
+	IdentityAsUsername bool
 }
 
 // Config describes a broker.
@@ -35,9 +42,17 @@ type Config struct {
 	// too. When nil, every client is let in, whatever credentials it sends.
 	Users          *Users
 	AllowAnonymous bool
-	// RetainedFile, when set, keeps the retained messages across restarts: they are read from it at
-	// Start (a missing file is an empty store) and written to it as they change.
+	// ACL, when set, decides what each client may read and publish; nil allows everything.
+	ACL *ACL
+	// StoreDir, when set, keeps sessions and retained messages across restarts, in StoreFile
+	// there.
+	StoreDir string
+	// RetainedFile, when set (and StoreDir not), keeps the retained messages across restarts:
+	// they are read from it at Start (a missing file is an empty store) and written to it as they
+	// change, at most once a second.
 	RetainedFile string
+	// Limits bound what clients can make the broker hold; zero values are the defaults.
+	Limits Limits
 	// Events, when set, receives a line for each client that connects, is refused, disconnects,
 	// subscribes or unsubscribes.
 	Events io.Writer
@@ -47,7 +62,7 @@ type Config struct {
 	Version string
 }
 
-// Broker is a running broker. Every client let in may publish and subscribe to any topic.
+// Broker is a running broker.
 type Broker struct {
 	server    *mqtt.Server
 	schemes   []transport.Scheme
@@ -65,23 +80,30 @@ func Start(cfg Config) (*Broker, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	logger = slog.New(redacting{logger.Handler()})
+	lim := cfg.Limits.withDefaults()
 	caps := mqtt.NewDefaultServerCapabilities()
 	// mochi's default drops every message, retained ones included, a day after it was published;
 	// mosquitto keeps them until the publisher's own expiry, if any, and so does this broker.
 	caps.MaximumMessageExpiryInterval = 0
+	// mochi reads the claimed length of a packet into a buffer it allocates whole before a byte
+	// of it arrives: the maximum keeps a client from claiming 256 MiB.
+	caps.MaximumPacketSize = lim.MaxPacketSize
+	caps.MaximumInflight = lim.sessionQuota()
 	server := mqtt.New(&mqtt.Options{Logger: logger, Capabilities: caps})
 	if cfg.Version != "" {
 		server.Info.Version = cfg.Version + " (mochi-mqtt " + mqtt.Version + ")"
 	}
 	b := &Broker{server: server}
-	if err := b.addHooks(cfg, logger); err != nil {
+	events := newEventLog(cfg)
+	if err := b.addHooks(cfg, lim, logger, events); err != nil {
 		b.Close()
 		return nil, err
 	}
-	schemes := map[string]string{}
+	gate := &gate{max: int64(lim.MaxConnections), firstPacket: lim.ConnectTimeout}
 	for i, lc := range cfg.Listeners {
-		id := fmt.Sprintf("%s%d", lc.Scheme, i)
-		l, err := listen(id, lc)
+		id := listenerID(lc, i)
+		l, err := listen(id, lc, gate)
 		if err == nil {
 			if err = server.AddListener(l); err != nil {
 				l.Close(func(string) {})
@@ -93,16 +115,8 @@ func Start(cfg Config) (*Broker, error) {
 		}
 		b.schemes = append(b.schemes, lc.Scheme)
 		b.addrs = append(b.addrs, l.Address())
-		schemes[id] = string(lc.Scheme)
-	}
-	if cfg.Events != nil {
-		now := cfg.Now
-		if now == nil {
-			now = time.Now
-		}
-		if err := server.AddHook(&eventLog{w: cfg.Events, now: now, schemes: schemes}, nil); err != nil {
-			b.Close()
-			return nil, err
+		if events != nil {
+			events.schemes[id] = string(lc.Scheme)
 		}
 	}
 	if err := server.Serve(); err != nil {
@@ -112,25 +126,54 @@ func Start(cfg Config) (*Broker, error) {
 	return b, nil
 }
 
-// addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in, the retained-message store.
-func (b *Broker) addHooks(cfg Config, logger *slog.Logger) error {
-	hooks := []mqtt.Hook{newPacketIDs(), new(allowAll)}
-	if cfg.Users != nil {
-		hooks[1] = &passwordAuth{users: cfg.Users, anonymous: cfg.AllowAnonymous}
+func listenerID(lc Listener, i int) string { return fmt.Sprintf("%s%d", lc.Scheme, i) }
+
+func newEventLog(cfg Config) *eventLog {
+	if cfg.Events == nil {
+		return nil
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &eventLog{w: cfg.Events, now: now, schemes: map[string]string{}}
+}
+
+// addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
+// should: packet identifiers, who is let in and what they may do, the flow to MQTT 5 clients, the
+// limits, the stores, and last the event log, which then sees what the others decided.
+func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
+	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
+		failDelay: lim.FailedLoginDelay}
+	for i, lc := range cfg.Listeners {
+		acc.identity[listenerID(lc, i)] = lc.IdentityAsUsername
+	}
+	if events != nil {
+		acc.denied = events.denied
+	}
+	hooks := []mqtt.Hook{newPacketIDs(), acc, new(sendQuota), newLimiter(lim, b.server, events)}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
 		}
 	}
-	if cfg.RetainedFile == "" {
-		return nil
+	switch {
+	case cfg.StoreDir != "":
+		if _, err := openSessionStore(cfg.StoreDir, b.server); err != nil {
+			return err
+		}
+	case cfg.RetainedFile != "":
+		if err := loadRetained(b.server, cfg.RetainedFile, lim); err != nil {
+			return fmt.Errorf("reading retained messages: %w", err)
+		}
+		if err := b.server.AddHook(newRetainedStore(cfg.RetainedFile, b.server.Topics, logger), nil); err != nil {
+			return err
+		}
 	}
-	if err := loadRetained(b.server, cfg.RetainedFile); err != nil {
-		return fmt.Errorf("reading retained messages: %w", err)
+	if events != nil {
+		return b.server.AddHook(events, nil)
 	}
-	return b.server.AddHook(newRetainedStore(cfg.RetainedFile, b.server.Topics, logger), nil)
+	return nil
 }
 
 // Addr returns the address listener i is bound to, with the port it was given when the

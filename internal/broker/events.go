@@ -72,14 +72,35 @@ func (h *eventLog) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Pa
 		refused = pk.ReasonCode != 0
 	}
 	if refused {
-		h.printf("client %q%s refused: %s", cl.ID, from(cl), session.ConnackText(pk.ProtocolVersion, pk.ReasonCode))
+		h.printf("client %q%s%s refused: %s", cl.ID, from(cl), user(cl), session.ConnackText(pk.ProtocolVersion, pk.ReasonCode))
 	}
 	return pk
+}
+
+// user names the user a client logged in as, or says it sent no name; never the password.
+func user(cl *mqtt.Client) string {
+	if cl.Properties.Username == nil {
+		return " with no user name"
+	}
+	return fmt.Sprintf(" as user %q", cl.Properties.Username)
+}
+
+// denied tells of a publish or will the ACL dropped.
+func (h *eventLog) denied(cl *mqtt.Client, what, topic string) {
+	h.printf("client %q%s denied %s to %q by the ACL", cl.ID, user(cl), what, topic)
+}
+
+// notRetained tells of a retained publish past the limits on retained messages.
+func (h *eventLog) notRetained(cl *mqtt.Client, topic string) {
+	h.printf("client %q: message to %q delivered but not retained: the retained-message limit is reached", cl.ID, topic)
 }
 
 // OnDisconnect tells why the client went. The cause mochi recorded comes first: when the broker ends
 // a connection (shutting down, a session taken over), err is only what reading it then returned.
 func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	if cl.Net.Conn == nil {
+		return // a session read back from the store at start, never connected here
+	}
 	if cause := cl.StopCause(); cause != nil {
 		err = cause
 	}

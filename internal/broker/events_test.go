@@ -25,6 +25,7 @@ func TestEvents(t *testing.T) {
 	b, err := broker.Start(broker.Config{
 		Listeners: []broker.Listener{{Scheme: transport.TCP, Addr: "127.0.0.1:0"}},
 		Users:     users, Events: &log, Now: func() time.Time { return clock },
+		Limits: broker.Limits{FailedLoginDelay: -1},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +64,7 @@ func TestEvents(t *testing.T) {
 	b.Close()
 
 	want := []string{
-		`client "intruder" from 127.0.0.1:\d+ refused: Connection Refused: not authorised.`,
+		`client "intruder" from 127.0.0.1:\d+ as user "mallory" refused: Connection Refused: not authorised.`,
 		`client "watcher" connected from 127.0.0.1:\d+ over tcp: MQTT 5, clean start, keep-alive 45s, user "alice"`,
 		`client "watcher" subscribed to "home/#" at QoS 1`,
 		`client "watcher" refused subscription to "bad/#/filter": Topic Filter invalid`,

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mochi-mqtt/server/v2/listeners"
@@ -18,7 +19,7 @@ import (
 
 // listen binds lc's address itself, rather than leaving it to mochi's listeners, so that port 0
 // resolves to a real port before Start returns and the address can be read back without a race.
-func listen(id string, lc Listener) (listeners.Listener, error) {
+func listen(id string, lc Listener, gate *gate) (listeners.Listener, error) {
 	switch lc.Scheme {
 	case transport.TCP, transport.TLS, transport.WS, transport.WSS:
 	case transport.Unix:
@@ -26,7 +27,7 @@ func listen(id string, lc Listener) (listeners.Listener, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &streamListener{id: id, scheme: lc.Scheme, ln: ln}, nil
+		return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate}, nil
 	default:
 		return nil, fmt.Errorf("unknown scheme %q: use tcp, tls, ws, wss or unix", lc.Scheme)
 	}
@@ -42,9 +43,9 @@ func listen(id string, lc Listener) (listeners.Listener, error) {
 		ln = tls.NewListener(ln, lc.TLS)
 	}
 	if lc.Scheme == transport.WS || lc.Scheme == transport.WSS {
-		return newWSListener(id, lc.Scheme, ln), nil
+		return newWSListener(id, lc, ln, gate), nil
 	}
-	return &streamListener{id: id, scheme: lc.Scheme, ln: ln}, nil
+	return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate}, nil
 }
 
 // listenUnix removes a socket left by a broker that did not shut down, as mosquitto and mochi do;
@@ -63,6 +64,7 @@ type streamListener struct {
 	ln     net.Listener
 	log    *slog.Logger
 	conns  tracker
+	gate   *gate
 }
 
 func (l *streamListener) Init(log *slog.Logger) error { l.log = log; return nil }
@@ -85,11 +87,16 @@ func (l *streamListener) Serve(establish listeners.EstablishFn) {
 			continue
 		}
 		backoff = 0
+		if !l.gate.enter(conn) {
+			continue
+		}
 		if !l.conns.add(conn) {
+			l.gate.leave()
 			conn.Close()
 			return
 		}
 		go func() {
+			defer l.gate.leave()
 			defer l.conns.done(conn)
 			if err := establish(l.id, conn); err != nil {
 				l.log.Debug("client ended", "error", err, "remote", conn.RemoteAddr())
@@ -147,3 +154,31 @@ func (t *tracker) closeAll() {
 	t.mu.Unlock()
 	t.wg.Wait()
 }
+
+// gate holds what every listener of a broker checks before mochi reads a byte: how many
+// connections may be open at once, and how long a new one has to send its CONNECT.
+type gate struct {
+	// max is the most connections open at once; 0 is no limit.
+	max  int64
+	open atomic.Int64
+	// firstPacket is how long a connection may take to send CONNECT (the TLS handshake
+	// included), after which it is closed; mochi itself waits for ever. Once CONNECT is read,
+	// mochi replaces the deadline with the client's keep-alive.
+	firstPacket time.Duration
+}
+
+// enter admits conn, setting its first deadline, or closes it when the broker is full, as
+// mosquitto's max_connections does. Every conn admitted must leave.
+func (g *gate) enter(conn net.Conn) bool {
+	if n := g.open.Add(1); g.max > 0 && n > g.max {
+		g.open.Add(-1)
+		conn.Close()
+		return false
+	}
+	if g.firstPacket > 0 {
+		conn.SetReadDeadline(time.Now().Add(g.firstPacket))
+	}
+	return true
+}
+
+func (g *gate) leave() { g.open.Add(-1) }

@@ -63,3 +63,20 @@ func ParseListen(s string) (Listener, error) {
 func (b *Broker) URL(i int) string {
 	return string(b.schemes[i]) + "://" + b.addrs[i]
 }
+
+// LoopbackOnly reports whether only this machine can reach l: a unix socket, or a host name or
+// address on the loopback interface. An empty host is every interface.
+func LoopbackOnly(l Listener) bool {
+	if l.Scheme == transport.Unix {
+		return true
+	}
+	host, _, err := net.SplitHostPort(l.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"net"
 	"testing"
 	"time"
@@ -138,25 +137,9 @@ func (c *rawClient) connect(id string, clean bool) packets.Packet {
 func (c *rawClient) send(pk packets.Packet) {
 	c.t.Helper()
 	pk.ProtocolVersion = c.version
-	pk.Mods.AllowResponseInfo = true // else mochi's encoder leaves out response topic and correlation data
-	var buf bytes.Buffer
-	var err error
-	switch pk.FixedHeader.Type {
-	case packets.Connect:
-		err = pk.ConnectEncode(&buf)
-	case packets.Publish:
-		err = pk.PublishEncode(&buf)
-	case packets.Subscribe:
-		err = pk.SubscribeEncode(&buf)
-	case packets.Unsubscribe:
-		err = pk.UnsubscribeEncode(&buf)
-	case packets.Disconnect:
-		err = pk.DisconnectEncode(&buf)
-	default:
-		c.t.Fatalf("rawClient cannot send packet type %d", pk.FixedHeader.Type)
-	}
+	data, err := brokertest.Encode(pk)
 	if err == nil {
-		_, err = c.conn.Write(buf.Bytes())
+		_, err = c.conn.Write(data)
 	}
 	if err != nil {
 		c.t.Fatalf("sending packet type %d: %v", pk.FixedHeader.Type, err)
@@ -166,41 +149,12 @@ func (c *rawClient) send(pk packets.Packet) {
 // expect reads the next packet, which must be of type want.
 func (c *rawClient) expect(want byte) packets.Packet {
 	c.t.Helper()
-	first, err := c.r.ReadByte()
+	pk, err := brokertest.Read(c.r, c.version)
 	if err != nil {
 		c.t.Fatalf("reading packet type %d: %v", want, err)
 	}
-	pk := packets.Packet{ProtocolVersion: c.version}
-	if err := pk.FixedHeader.Decode(first); err != nil {
-		c.t.Fatal(err)
-	}
-	n, _, err := packets.DecodeLength(c.r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(c.r, body); err != nil {
-		c.t.Fatal(err)
-	}
 	if pk.FixedHeader.Type != want {
 		c.t.Fatalf("received packet type %d, want %d", pk.FixedHeader.Type, want)
-	}
-	switch want {
-	case packets.Connack:
-		err = pk.ConnackDecode(body)
-	case packets.Publish:
-		err = pk.PublishDecode(body)
-	case packets.Puback:
-		err = pk.PubackDecode(body)
-	case packets.Pubrec:
-		err = pk.PubrecDecode(body)
-	case packets.Suback:
-		err = pk.SubackDecode(body)
-	case packets.Unsuback:
-		err = pk.UnsubackDecode(body)
-	}
-	if err != nil {
-		c.t.Fatalf("decoding packet type %d: %v", want, err)
 	}
 	return pk
 }

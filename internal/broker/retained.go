@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -74,7 +75,7 @@ func (m retainedMessage) packet() packets.Packet {
 
 // loadRetained reads the retained messages saved at path into the server. A missing file is an
 // empty store: the first run creates it.
-func loadRetained(server *mqtt.Server, path string) error {
+func loadRetained(server *mqtt.Server, path string, lim Limits) error {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -86,19 +87,31 @@ func loadRetained(server *mqtt.Server, path string) error {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return fmt.Errorf("%s is not a retained-message store (%v): move it away or name another file", path, err)
 	}
+	var n int
+	var size int64
 	for _, m := range f.Retained {
-		if m.Topic == "" || len(m.Payload) == 0 {
+		if len(m.Payload) == 0 {
 			continue // an empty retained message is none
 		}
+		// A file edited by hand, or damaged, must not hand subscribers what no client could
+		// have published.
+		if !validTopic(m.Topic) || m.Topic[0] == '$' || m.QoS > 2 || m.Version < 3 || m.Version > 5 {
+			return fmt.Errorf("%s: the retained message on %q (QoS %d, MQTT version %d) is not one a client could publish: remove it from the file", path, m.Topic, m.QoS, m.Version)
+		}
+		if n++; n > lim.MaxRetained || size+int64(len(m.Payload)) > lim.MaxRetainedBytes {
+			return fmt.Errorf("%s holds more retained messages than the limit (%d messages, %d bytes)", path, lim.MaxRetained, lim.MaxRetainedBytes)
+		}
+		size += int64(len(m.Payload))
 		server.Topics.RetainMessage(m.packet())
 	}
 	atomic.StoreInt64(&server.Info.Retained, int64(server.Topics.Retained.Len()))
 	return nil
 }
 
-// retainedStore writes the retained messages to a file whenever they change. Writing happens on a
-// goroutine of its own, so a publisher never waits for the disk, and a burst of changes costs a
-// few writes, not one each. Stop writes what is still pending: a broker that is stopped (SIGINT,
+// retainedStore writes the retained messages to a file when they change, at most once a second:
+// the file is rewritten whole, and a client changing a retained message 100 times a second would
+// otherwise have it rewritten 100 times. Writing happens on a goroutine of its own, so a
+// publisher never waits for the disk. Stop writes what is still pending: a broker that is stopped (SIGINT,
 // SIGTERM) loses nothing, one that is killed loses at most the changes of its last moments.
 //
 // Each write replaces the file with a new one (write, then rename), so the file is always whole.
@@ -138,12 +151,19 @@ func (s *retainedStore) markChanged() {
 	}
 }
 
+// saveInterval is the least time between two writes of the file.
+const saveInterval = time.Second
+
 func (s *retainedStore) run() {
 	defer close(s.done)
 	for {
 		select {
 		case <-s.changed:
 			s.save()
+			select {
+			case <-time.After(saveInterval):
+			case <-s.quit:
+			}
 		case <-s.quit:
 			select {
 			case <-s.changed:

@@ -28,7 +28,17 @@ import (
 // Blank lines and lines starting with # are ignored.
 type Users struct {
 	byName map[string]secret
+	// decoy is checked for a name that is not in the file, as costly as the costliest secret
+	// that is, so that the time of a refusal does not tell which names exist.
+	decoy secret
 }
+
+// The most work a hash in the file may ask for each login: a file could otherwise make every
+// CONNECT cost seconds of CPU. mosquitto_passwd writes 101 PBKDF2 iterations; htpasswd -B, cost 5.
+const (
+	maxPBKDF2Iterations = 1_000_000
+	maxBcryptCost       = 14
+)
 
 // secret checks one user's password.
 type secret interface {
@@ -70,6 +80,9 @@ func ReadUsers(r io.Reader) (*Users, error) {
 			return nil, fmt.Errorf("line %d (user %q): %w", n, name, err)
 		}
 		u.byName[name] = s
+		if u.decoy == nil || cost(s) > cost(u.decoy) {
+			u.decoy = s
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -80,7 +93,26 @@ func ReadUsers(r io.Reader) (*Users, error) {
 // Check reports whether password is name's.
 func (u *Users) Check(name, password string) bool {
 	s, ok := u.byName[name]
-	return ok && s.matches(password)
+	if !ok {
+		if u.decoy != nil {
+			u.decoy.matches(password)
+		}
+		return false
+	}
+	return s.matches(password)
+}
+
+// cost orders secrets by the work a check takes: bcrypt doubles per cost step, and a bcrypt
+// check of cost 4 takes about as long as 4,000 PBKDF2-SHA512 iterations.
+func cost(s secret) float64 {
+	switch s := s.(type) {
+	case bcryptHash:
+		c, _ := bcrypt.Cost([]byte(s))
+		return 250 * float64(int(1)<<c)
+	case mosquittoHash:
+		return float64(max(s.iterations, 1))
+	}
+	return 0
 }
 
 func parseSecret(p string) (secret, error) {
@@ -88,8 +120,12 @@ func parseSecret(p string) (secret, error) {
 	case strings.HasPrefix(p, "$2a$"), strings.HasPrefix(p, "$2b$"), strings.HasPrefix(p, "$2y$"):
 		// Cost parses the whole hash: a damaged one is reported when the file is read, not
 		// as a refused login.
-		if _, err := bcrypt.Cost([]byte(p)); err != nil {
+		c, err := bcrypt.Cost([]byte(p))
+		if err != nil {
 			return nil, fmt.Errorf("bad bcrypt hash: %w", err)
+		}
+		if c > maxBcryptCost {
+			return nil, fmt.Errorf("bcrypt cost %d is more than %d: hash the password again with a lower cost", c, maxBcryptCost)
 		}
 		return bcryptHash(p), nil
 	case strings.HasPrefix(p, "$6$"), strings.HasPrefix(p, "$7$"):
@@ -130,6 +166,9 @@ func parseMosquittoHash(p string) (secret, error) {
 		if err != nil || n < 1 {
 			return nil, errMosquittoHash
 		}
+		if n > maxPBKDF2Iterations {
+			return nil, fmt.Errorf("%d iterations is more than %d: hash the password again with mosquitto_passwd", n, maxPBKDF2Iterations)
+		}
 		h.iterations, fields = n, fields[1:]
 	}
 	if len(fields) != 2 {
@@ -157,3 +196,6 @@ func (h mosquittoHash) matches(password string) bool {
 	}
 	return subtle.ConstantTimeCompare(sum, h.hash) == 1
 }
+
+// NoUsers lets no one in by name and password.
+func NoUsers() *Users { return &Users{byName: map[string]secret{}} }

@@ -1,10 +1,13 @@
 package broker
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -24,18 +27,18 @@ type wsListener struct {
 	log       *slog.Logger
 	establish listeners.EstablishFn
 	conns     tracker
+	gate      *gate
 }
 
-func newWSListener(id string, scheme transport.Scheme, ln net.Listener) *wsListener {
+func newWSListener(id string, lc Listener, ln net.Listener, gate *gate) *wsListener {
 	l := &wsListener{
 		id:     id,
-		scheme: scheme,
+		scheme: lc.Scheme,
 		ln:     ln,
+		gate:   gate,
 		upgrader: websocket.Upgrader{
 			Subprotocols: []string{transport.WebSocketProtocol},
-			// MQTT clients are not browsers bound by the same-origin policy, and mosquitto
-			// accepts any origin too.
-			CheckOrigin: func(*http.Request) bool { return true },
+			CheckOrigin:  originCheck(lc.AllowOrigins),
 		},
 	}
 	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
@@ -65,6 +68,13 @@ func (l *wsListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade has answered with an HTTP error
 	}
 	conn := transport.NewWebSocketConn(ws)
+	if r.TLS != nil {
+		conn = &tlsStateConn{Conn: conn, state: *r.TLS} // for use_identity_as_username
+	}
+	if !l.gate.enter(conn) {
+		return
+	}
+	defer l.gate.leave()
 	if !l.conns.add(conn) {
 		conn.Close()
 		return
@@ -80,3 +90,32 @@ func (l *wsListener) Close(closeClients listeners.CloseFn) {
 	l.srv.Close()
 	l.conns.closeAll()
 }
+
+// originCheck lets in a WebSocket client that sends no Origin (every MQTT library), or one from
+// a page served by the listener's own host: a browser sends the Origin of the page that opens the
+// socket, and without this check any web page the developer visits could connect to
+// ws://localhost and read and publish. allowed lists more origins (scheme://host[:port]), "*"
+// for any.
+func originCheck(allowed []string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			return true
+		}
+		for _, a := range allowed {
+			if a == "*" || strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
+				return true
+			}
+		}
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
+}
+
+// tlsStateConn carries the TLS state of a wss connection, which the WebSocket adapter hides.
+type tlsStateConn struct {
+	net.Conn
+	state tls.ConnectionState
+}
+
+func (c *tlsStateConn) ConnectionState() tls.ConnectionState { return c.state }

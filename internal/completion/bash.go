@@ -3,6 +3,7 @@ package completion
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,17 +15,18 @@ func bash(b *bytes.Buffer, root Command) {
 	header(b, "#", "bash", root.Name)
 	b.WriteString("# It works alone; with the bash-completion package it also completes --flag=value and quoted paths.\n\n")
 
-	fmt.Fprintf(b, "# %s_spec sets, for the command path $1, subs (its subcommands), flags (as offered) and\n", fn)
-	b.WriteString("# valued (the names, without dashes, of its flags that take a value).\n")
+	fmt.Fprintf(b, "# %s_spec sets, for the command path $1, subs (its subcommands), flags (as offered), valued\n", fn)
+	b.WriteString("# (the names, without dashes, of its flags that take a value) and repeated (those that may be\n# given more than once).\n")
 	fmt.Fprintf(b, "%s_spec() {\n    case $1 in\n", fn)
 	for _, n := range nodes(root) {
 		fmt.Fprintf(b, "    %s)\n", shQuote(n.path))
 		fmt.Fprintf(b, "        subs=%s\n", shQuote(strings.Join(subNames(n.Command), " ")))
 		fmt.Fprintf(b, "        flags=%s\n", shQuote(strings.Join(offered(n.Command), " ")))
 		fmt.Fprintf(b, "        valued=%s\n", shQuote(strings.Join(valued(n.Command), " ")))
+		fmt.Fprintf(b, "        repeated=%s\n", shQuote(strings.Join(repeatable(n.Command), " ")))
 		b.WriteString("        ;;\n")
 	}
-	b.WriteString("    *) subs= flags= valued= ;;\n    esac\n}\n\n")
+	b.WriteString("    *) subs= flags= valued= repeated= ;;\n    esac\n}\n\n")
 
 	fmt.Fprintf(b, "# %s_descend moves path down to the subcommand that word $1 names, if it names one.\n", fn)
 	fmt.Fprintf(b, "%s_descend() {\n    case \"$path $1\" in\n", fn)
@@ -53,7 +55,7 @@ func bash(b *bytes.Buffer, root Command) {
 			for _, name := range g.names {
 				pats = append(pats, shQuote(name))
 			}
-			fmt.Fprintf(b, "        %s) %s ;;\n", strings.Join(pats, " | "), bashValues(g.values))
+			fmt.Fprintf(b, "        %s) %s ;;\n", strings.Join(pats, " | "), bashValues(root.Name, g.values))
 		}
 		b.WriteString("        esac\n        ;;\n")
 	}
@@ -62,11 +64,15 @@ func bash(b *bytes.Buffer, root Command) {
 	b.WriteString(strings.NewReplacer("@FN@", fn, "@MAIN@", "_"+ident(root.Name), "@ROOT@", root.Name).Replace(bashMain))
 }
 
-// bashValues is the assignment that sets choices and paths to v.
-func bashValues(v Values) string {
+// bashValues is the assignment that sets choices and paths to v; root is the program, which lists the
+// words of v.Listed.
+func bashValues(root string, v Values) string {
 	var parts []string
 	if len(v.Words) > 0 {
 		parts = append(parts, "choices="+shQuote(strings.Join(v.Words, " ")))
+	}
+	if len(v.Listed) > 0 {
+		parts = append(parts, `choices+=" $(`+listed(root, v)+` 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)"`)
 	}
 	switch v.Paths {
 	case Files:
@@ -87,7 +93,7 @@ type valueGroup struct {
 func valueGroups(c Command) []valueGroup {
 	var out []valueGroup
 	add := func(names []string, v Values) {
-		if len(v.Words) == 0 && v.Paths == NoPaths {
+		if len(v.Words) == 0 && v.Paths == NoPaths && len(v.Listed) == 0 {
 			return
 		}
 		for i := range out {
@@ -108,7 +114,7 @@ func valueGroups(c Command) []valueGroup {
 }
 
 func sameValues(a, b Values) bool {
-	return a.Paths == b.Paths && strings.Join(a.Words, " ") == strings.Join(b.Words, " ")
+	return a.Paths == b.Paths && slices.Equal(a.Words, b.Words) && slices.Equal(a.Listed, b.Listed)
 }
 
 // bashMain finds the command being completed from the words before the cursor, skipping flag values,
@@ -136,6 +142,20 @@ const bashMain = `# @FN@_reply sets COMPREPLY to the paths and choices that star
     fi
 }
 
+# @FN@_unused sets choices to the flags of $flags that are not among the names in $used, unless they
+# may be given again: --help once is enough.
+@FN@_unused() {
+    local f n
+    choices=
+    for f in $flags; do
+        n=${f#-}
+        n=${n#-}
+        if [[ " $used " != *" $n "* || " $repeated " == *" $n "* ]]; then
+            choices+=" $f"
+        fi
+    done
+}
+
 @MAIN@() {
     local cur prev words cword split=false
     if declare -F _init_completion >/dev/null; then
@@ -153,7 +173,7 @@ const bashMain = `# @FN@_reply sets COMPREPLY to the paths and choices that star
         fi
     fi
 
-    local path=@ROOT@ subs flags valued choices paths name valueof= dashdash= i w
+    local path=@ROOT@ subs flags valued repeated choices paths name valueof= dashdash= used= i w
     for ((i = 1; i < cword; i++)); do
         w=${words[i]}
         if [[ $w == -- ]]; then
@@ -163,6 +183,7 @@ const bashMain = `# @FN@_reply sets COMPREPLY to the paths and choices that star
             @FN@_spec "$path"
             name=${w#-}
             name=${name#-}
+            used+=" ${name%%=*}"
             if [[ $w != *=* && " $valued " == *" $name "* ]]; then
                 if ((i + 1 == cword)); then
                     valueof=$name
@@ -182,13 +203,14 @@ const bashMain = `# @FN@_reply sets COMPREPLY to the paths and choices that star
     if [[ -n $valueof ]]; then
         @FN@_values "$path" "$valueof"
     elif [[ $cur == -* && -z $dashdash ]]; then
-        choices=$flags paths=
+        @FN@_unused
+        paths=
     else
         @FN@_values "$path" ""
         choices="$subs $choices"
         # A command that takes no arguments offers its flags.
         if [[ -z ${choices// /} && -z $paths && -z $dashdash ]]; then
-            choices=$flags
+            @FN@_unused
         fi
     fi
     @FN@_reply

@@ -35,10 +35,15 @@ type Flag struct {
 	Values     Values
 }
 
-// Values are what a flag's value or a positional argument can be: some fixed words, paths, or both.
+// Values are what a flag's value or a positional argument can be: some fixed words, paths, words the
+// program lists when asked, or several of these.
 type Values struct {
 	Words []string
 	Paths Paths
+	// Listed, when not empty, are the arguments to run the program with, as the user presses Tab, for
+	// words that a script written once cannot know (the names of the user's profiles): the first
+	// field of each line it prints on stdout. What it prints on stderr is dropped.
+	Listed []string
 }
 
 // Paths says whether a value is a path, and of what.
@@ -99,6 +104,9 @@ func check(c Command) error {
 		for _, v := range c.Args.Words {
 			note("argument value", v)
 		}
+		for _, v := range c.Args.Listed {
+			note("listing argument", v)
+		}
 		for _, f := range c.Flags {
 			if len(f.Names) == 0 {
 				bad = append(bad, "a flag of "+c.Name+" without a name")
@@ -108,6 +116,9 @@ func check(c Command) error {
 			}
 			for _, v := range f.Values.Words {
 				note("flag value", v)
+			}
+			for _, v := range f.Values.Listed {
+				note("listing argument", v)
 			}
 		}
 		for _, sub := range c.Commands {
@@ -158,10 +169,15 @@ func offered(c Command) []string {
 }
 
 // valued lists the names of c's flags that take a value.
-func valued(c Command) []string {
+func valued(c Command) []string { return namesOf(c, func(f Flag) bool { return f.TakesValue }) }
+
+// repeatable lists the names of c's flags that may be given more than once.
+func repeatable(c Command) []string { return namesOf(c, func(f Flag) bool { return f.Repeatable }) }
+
+func namesOf(c Command, keep func(Flag) bool) []string {
 	var out []string
 	for _, f := range c.Flags {
-		if f.TakesValue {
+		if keep(f) {
 			out = append(out, f.Names...)
 		}
 	}
@@ -197,4 +213,14 @@ func shellTitle(shell string) string {
 		return "Zsh"
 	}
 	return strings.ToUpper(shell[:1]) + shell[1:]
+}
+
+// listed is the command line that lists v's words, as a shell runs it: the program's name and its
+// arguments, each quoted.
+func listed(root string, v Values) string {
+	words := []string{shQuote(root)}
+	for _, a := range v.Listed {
+		words = append(words, shQuote(a))
+	}
+	return strings.Join(words, " ")
 }

@@ -63,7 +63,7 @@ func fish(b *bytes.Buffer, root Command) {
 			fmt.Fprintf(b, "%s -a %s -d %s\n", cond, sub.Name, fishQuote(oneLine(sub.Usage)))
 		}
 		if len(n.Commands) == 0 {
-			if a := fishValues(n.Args, false); a != "" {
+			if a := fishValues(root.Name, n.Args, false); a != "" {
 				fmt.Fprintf(b, "%s%s\n", cond, a)
 			}
 		}
@@ -77,7 +77,7 @@ func fish(b *bytes.Buffer, root Command) {
 				}
 			}
 			if f.TakesValue {
-				b.WriteString(fishValues(f.Values, true))
+				b.WriteString(fishValues(root.Name, f.Values, true))
 			}
 			fmt.Fprintf(b, " -d %s\n", fishQuote(oneLine(f.Usage)))
 		}
@@ -85,9 +85,9 @@ func fish(b *bytes.Buffer, root Command) {
 }
 
 // fishValues are the options of a complete line that offer v for a flag's value or, with flag false, an
-// argument. -F lets files through the script's "no files" default; for a flag, -r says it takes a
+// argument; root is the program that lists v.Listed. -F lets files through the script's "no files" default; for a flag, -r says it takes a
 // value and -x is -r with files kept out.
-func fishValues(v Values, flag bool) string {
+func fishValues(root string, v Values, flag bool) string {
 	var s string
 	switch {
 	case v.Paths == Files && flag:
@@ -102,6 +102,9 @@ func fishValues(v Values, flag bool) string {
 	}
 	if len(v.Words) > 0 {
 		s += " -a " + shQuote(strings.Join(v.Words, " "))
+	}
+	if len(v.Listed) > 0 {
+		s += " -a " + fishQuote("("+listed(root, v)+` 2>/dev/null | string replace -r -- ' .*' '')`)
 	}
 	return s
 }

@@ -26,11 +26,11 @@ func powershell(b *bytes.Buffer, root Command) {
 		}
 		b.WriteString("            )\n            Flags = @(\n")
 		for _, f := range n.Flags {
-			fmt.Fprintf(b, "                @{ Names = %s; Usage = %s; TakesValue = %s; Words = %s; Paths = %s }\n",
-				psList(f.Names), psQuote(oneLine(f.Usage)), psBool(f.TakesValue), psList(f.Values.Words), psPaths(f.Values.Paths))
+			fmt.Fprintf(b, "                @{ Names = %s; Usage = %s; TakesValue = %s; Words = %s; Paths = %s%s }\n",
+				psList(f.Names), psQuote(oneLine(f.Usage)), psBool(f.TakesValue), psList(f.Values.Words), psPaths(f.Values.Paths), psListed(f.Values))
 		}
 		b.WriteString("            )\n")
-		fmt.Fprintf(b, "            Args = @{ Words = %s; Paths = %s }\n", psList(n.Args.Words), psPaths(n.Args.Paths))
+		fmt.Fprintf(b, "            Args = @{ Words = %s; Paths = %s%s }\n", psList(n.Args.Words), psPaths(n.Args.Paths), psListed(n.Args))
 		b.WriteString("        }\n")
 	}
 	b.WriteString("    }\n")
@@ -65,6 +65,12 @@ const psMain = `
         if ($sub) { $path = "$path $($sub.Name)" }
     }
 
+    # The words a values table lists by running the program (profile names), first field of each line.
+    function Get-Listed($values) {
+        if (-not $values.Listed) { return @() }
+        @(& @ROOT@ @($values.Listed) 2>$null | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ })
+    }
+
     $spec = $commands[$path]
     $cur = $wordToComplete
     $prefix = ''
@@ -84,13 +90,13 @@ const psMain = `
         if (-not $valueOf) { return '' }
     }
     if ($valueOf) {
-        $choices = @(foreach ($v in $valueOf.Words) { , @($v, $valueOf.Usage, 'ParameterValue') })
+        $choices = @(foreach ($v in @($valueOf.Words) + @(Get-Listed $valueOf)) { , @($v, $valueOf.Usage, 'ParameterValue') })
         $paths = $valueOf.Paths
     } elseif ($cur.StartsWith('-') -and -not $dashDash) {
         $choices = $flagChoices
     } else {
         $choices = @(foreach ($c in $spec.Commands) { , @($c.Name, $c.Usage, 'ParameterValue') }) +
-            @(foreach ($a in $spec.Args.Words) { , @($a, $a, 'ParameterValue') })
+            @(foreach ($a in @($spec.Args.Words) + @(Get-Listed $spec.Args)) { , @($a, $a, 'ParameterValue') })
         $paths = $spec.Args.Paths
         # A command that takes no arguments offers its flags.
         if ($choices.Count -eq 0 -and $paths -eq '' -and -not $dashDash) { $choices = $flagChoices }
@@ -132,4 +138,12 @@ func psBool(v bool) string {
 
 func psPaths(p Paths) string {
 	return psQuote(map[Paths]string{Files: "files", Dirs: "dirs"}[p])
+}
+
+// psListed is the Listed entry of a values table, left out when there is nothing to list.
+func psListed(v Values) string {
+	if len(v.Listed) == 0 {
+		return ""
+	}
+	return "; Listed = " + psList(v.Listed)
 }

@@ -14,7 +14,7 @@ func zsh(b *bytes.Buffer, root Command) {
 	header(b, "#", "zsh", root.Name)
 	for _, n := range nodes(root) {
 		b.WriteString("\n")
-		zshFunction(b, n)
+		zshFunction(b, root.Name, n)
 	}
 	main := zshFunc(root.Name)
 	fmt.Fprintf(b, "\nif [[ $funcstack[1] == %s ]]; then\n  %s \"$@\"\nelse\n  compdef %s %s\nfi\n", main, main, main, root.Name)
@@ -22,14 +22,14 @@ func zsh(b *bytes.Buffer, root Command) {
 
 func zshFunc(path string) string { return "_" + ident(strings.ReplaceAll(path, " ", "_")) }
 
-func zshFunction(b *bytes.Buffer, n node) {
+func zshFunction(b *bytes.Buffer, root string, n node) {
 	fmt.Fprintf(b, "%s() {\n", zshFunc(n.path))
 	var specs []string
 	for _, f := range n.Flags {
-		specs = append(specs, zshFlag(f)...)
+		specs = append(specs, zshFlag(root, f)...)
 	}
 	if len(n.Commands) == 0 {
-		if a := zshAction(n.Args); a != "" {
+		if a := zshAction(root, n.Args); a != "" {
 			specs = append(specs, "*:argument:"+a)
 		}
 		b.WriteString("  _arguments -S")
@@ -59,7 +59,7 @@ func zshFunction(b *bytes.Buffer, n node) {
 
 // zshFlag is the _arguments specs of f, one per name. A long name takes its value after = or as the
 // next word, as Go's flag package does.
-func zshFlag(f Flag) []string {
+func zshFlag(root string, f Flag) []string {
 	var dashedNames []string
 	for _, n := range f.Names {
 		dashedNames = append(dashedNames, dashed(n))
@@ -77,7 +77,7 @@ func zshFlag(f Flag) []string {
 		}
 		spec += desc
 		if f.TakesValue {
-			action := zshAction(f.Values)
+			action := zshAction(root, f.Values)
 			if action == "" {
 				action = " "
 			}
@@ -88,10 +88,22 @@ func zshFlag(f Flag) []string {
 	return out
 }
 
-// zshAction is how zsh completes v; empty when it has nothing to offer.
-func zshAction(v Values) string {
+// zshAction is how zsh completes v, root being the program that lists v.Listed; empty when it has
+// nothing to offer.
+func zshAction(root string, v Values) string {
 	files := map[Paths]string{Files: "_files", Dirs: "_files -/"}[v.Paths]
 	words := strings.Join(v.Words, " ")
+	if len(v.Listed) > 0 {
+		// Unquoted, the expansion drops the empty word that no output at all would give.
+		code := `local -a listed; listed=(${${(f)"$(` + listed(root, v) + ` 2>/dev/null)"}%% *}); compadd -a listed`
+		if words != "" {
+			code += "; compadd -- " + words
+		}
+		if files != "" {
+			code = files + "; " + code
+		}
+		return "{" + code + "}"
+	}
 	switch {
 	case files != "" && words != "":
 		return "{" + files + "; compadd -- " + words + "}"

@@ -3,12 +3,15 @@ package gen
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template"
 	"text/template/parse"
 	"unicode/utf8"
+
+	"mqtt/internal/spelling"
 )
 
 // Errors start with "template NAME", then where in the text (a column, and a line too when the
@@ -67,6 +70,9 @@ func parseError(name, text string, err error) error {
 // wrapError rewords an error of Execute, which reads
 // "template: NAME:LINE:COL: executing "NAME" at <CALL>: MESSAGE".
 func (t *Template) wrapError(err error) error {
+	if errors.Is(err, ErrStopped) {
+		return ErrStopped
+	}
 	if errors.Is(err, errTooLarge) {
 		return fmt.Errorf("template %s: the output is larger than %d bytes", t.name, t.st.env.MaxSize)
 	}
@@ -181,44 +187,12 @@ func visit(n parse.Node, f func(parse.Node)) {
 }
 
 // suggest offers the known function closest to a misspelt one: same letters in another case, or
-// an edit or two away (one for short names, where two edits make any name look like "ne").
+// an edit or two away.
 func suggest(bad string, funcs template.FuncMap) string {
-	best, bestDist := "", min(max(1, len(bad)/3), 2)+1
-	try := func(name string) {
-		d := editDistance(strings.ToLower(bad), strings.ToLower(name))
-		if d < bestDist || d == bestDist && name < best {
-			best, bestDist = name, d
-		}
-	}
-	for name := range funcs {
-		try(name)
-	}
-	for _, name := range builtins {
-		try(name)
-	}
-	if best == "" {
+	names := slices.Collect(maps.Keys(funcs))
+	best, ok := spelling.Nearest(bad, append(names, builtins...))
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -74,18 +74,3 @@ func TestErrorUnwraps(t *testing.T) {
 		t.Errorf("%v does not unwrap to randInt's error", err)
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"abc", "", 3}, {"", "ab", 2}, {"randint", "randint", 0},
-		{"randintt", "randint", 1}, {"kitten", "sitting", 3}, {"uuid", "uid", 1},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

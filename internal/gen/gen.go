@@ -30,7 +30,14 @@ type Env struct {
 	Hostname string                      // for hostname; empty makes hostname fail
 	Lookup   func(string) (string, bool) // for env, as os.LookupEnv
 	MaxSize  int                         // largest rendering in bytes; 0 means MaxPayload
+	// Stop, once closed, ends a rendering in progress with ErrStopped: each {{range}} looks at it
+	// before every pass, so that {{range 100000000000}}{{end}} gives way to SIGINT at once. Nil
+	// never stops.
+	Stop <-chan struct{}
 }
+
+// ErrStopped is the error of a rendering that Env.Stop ended.
+var ErrStopped = errors.New("rendering stopped")
 
 // SystemEnv is the Env of a real run: the system clock, a generator seeded from the operating
 // system's entropy (so UUIDs from two runs do not collide), this host's name and the process
@@ -83,6 +90,17 @@ func Compile(name, text string, env Env) (*Template, error) {
 		return nil, err
 	}
 	t.st.bindWalks(tree.Root, funcs)
+	if env.Stop != nil {
+		funcs[stopCheck] = func() (string, error) {
+			select {
+			case <-env.Stop:
+				return "", ErrStopped
+			default:
+				return "", nil
+			}
+		}
+		checkStopInRanges(tree.Root)
+	}
 	t.tmpl, err = template.New(name).Funcs(funcs).Option("missingkey=error").AddParseTree(name, tree)
 	if err != nil {
 		return nil, t.wrapError(err)

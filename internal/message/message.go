@@ -56,6 +56,10 @@ type Properties struct {
 	SubIDAvailable       *byte
 	SharedSubAvailable   *byte
 	User                 []UserProperty
+	// Order is the identifiers of the properties in the order they were given, 0x26 once per entry of
+	// User: mosquitto's clients write properties in command-line order, and a broker forwards them as
+	// it got them. Properties it does not list are written after those it does, by identifier.
+	Order []byte
 }
 
 // Clone returns a deep copy, so that a template can be reused per message without sharing slices.
@@ -68,5 +72,6 @@ func (p *Properties) Clone() *Properties {
 	c.AuthData = append([]byte(nil), p.AuthData...)
 	c.SubscriptionIDs = append([]int(nil), p.SubscriptionIDs...)
 	c.User = append([]UserProperty(nil), p.User...)
+	c.Order = append([]byte(nil), p.Order...)
 	return &c
 }

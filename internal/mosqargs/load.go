@@ -3,7 +3,8 @@ package mosqargs
 import (
 	"fmt"
 	"io"
-	"os"
+
+	"mqtt/internal/payload"
 )
 
 // Exit is a run that ends while mosquitto is still reading its arguments or setting up the client, before
@@ -12,18 +13,22 @@ import (
 type Exit struct {
 	Code           int
 	Stdout, Stderr []byte
+	// Asked is set for --help and --version: the text was asked for, not printed after a mistake.
+	Asked bool
 }
 
 // Load does what the three mosquitto clients do from main() up to client_connect: client_config_load
 // (the default-options file, the command line, the post-parse checks), then each program's own checks
 // (pub reads -f or -s input here), mosquitto_new's refusals and client_opts_set's. args excludes argv[0].
 // env looks up XDG_CONFIG_HOME and HOME; readFile reads the options file, -f files and the TLS files
-// whose presence mosquitto checks (os.ReadFile when nil); stdin is read for pub -s only.
+// whose presence mosquitto checks (when nil, os.ReadFile up to the largest MQTT payload and one byte, so
+// that -f /dev/zero ends with mosquitto's "File must be less than" rather than all memory used); stdin is
+// read for pub -s only, up to the same limit.
 //
 // A nil Exit means the caller connects with the Config (see Config for what it must do then).
 func Load(p Program, args []string, env func(string) string, readFile func(string) ([]byte, error), stdin io.Reader) (*Config, *Exit) {
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = func(name string) ([]byte, error) { return payload.ReadFile(name, maxPayload) }
 	}
 	ps := &parser{p: p, cfg: newConfig(p)}
 	if f := ps.configLoad(args, env, readFile); f != nil {
@@ -60,9 +65,9 @@ func (ps *parser) configExit(f *failure) *Exit {
 	e := &Exit{Code: 1}
 	switch f.kind {
 	case failHelp:
-		e.Stdout = []byte(Usage(ps.p))
+		e.Stdout, e.Asked = []byte(Usage(ps.p)), true
 	case failVersion:
-		e.Stdout = []byte(Version(ps.p))
+		e.Stdout, e.Asked = []byte(Version(ps.p)), true
 	default:
 		e.Stderr = []byte(ps.visible(f) + fmt.Sprintf(text(msgUseHelp), ps.p.Name()))
 	}

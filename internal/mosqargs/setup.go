@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"mqtt/internal/payload"
 	"mqtt/internal/property"
 	"mqtt/internal/topic"
 )
@@ -86,12 +87,13 @@ func (s *setup) programChecks() bool {
 func (s *setup) loadStdin() bool {
 	c := s.ps.cfg
 	var data []byte
+	var tl *payload.TooLargeError
 	if s.stdin != nil {
-		data, _ = io.ReadAll(s.stdin)
-	}
-	if len(data) > maxPayload {
-		s.sayErr(text(msgStdinTooLong))
-		return false
+		var err error
+		if data, err = payload.ReadAll(s.stdin, maxPayload); errors.As(err, &tl) {
+			s.sayErr(text(msgStdinTooLong))
+			return false
+		}
 	}
 	if len(data) == 0 {
 		s.sayErr(text(msgStdinZero))
@@ -104,7 +106,11 @@ func (s *setup) loadStdin() bool {
 func (s *setup) loadFile() bool {
 	c := s.ps.cfg
 	data, err := s.readFile(c.File)
+	var tl *payload.TooLargeError
 	switch {
+	case errors.As(err, &tl):
+		s.sayErr(text(msgFileTooLong))
+		return false
 	case errors.Is(err, syscall.EISDIR):
 		// fopen opens a directory and ftell reports a huge size (filesystem dependent).
 		s.sayErr(text(msgFileTooLong))

@@ -1,6 +1,7 @@
 package mosqargs
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 )
@@ -30,3 +31,16 @@ func Usage(p Program) string {
 
 // Version is what --version prints on stdout.
 func Version(p Program) string { return fmt.Sprintf(text(msgVersion), p.Name()) }
+
+// Release is the version of the mosquitto clients whose behaviour this package copies.
+const Release = "2.0.11"
+
+// libraryName ends the version line of --version and --help: the library mosquitto's clients run on.
+const libraryName = "running on libmosquitto " + Release + "."
+
+// NamingRuntime is a --help or --version text (Exit.Stdout when Exit.Asked) with runtime in the place of
+// libmosquitto, so that a user can tell which program answered. "mosquitto_pub version 2.0.11", which a
+// script may read, stays as it is, and so does the usage printed after a mistake, byte for byte.
+func NamingRuntime(text []byte, runtime string) []byte {
+	return bytes.Replace(text, []byte(libraryName), []byte("running on "+runtime+"."), 1)
+}

@@ -37,7 +37,9 @@ func (s *Set) add(c command, p info, name string, values []string) error {
 		if p.kind == kindVarint && n > maxVarint {
 			return refuse(AddFailed, msgAddFailed, name, p.kind)
 		}
-		setNumber(s.target(c), p.id, uint32(n))
+		t := s.target(c)
+		setNumber(t, p.id, uint32(n))
+		t.Order = append(t.Order, byte(p.id))
 		s.given[c] = append(s.given[c], given{id: p.id, bad: forbidden(p, n)})
 		return nil
 	case kindBinary:
@@ -57,6 +59,8 @@ func (s *Set) add(c command, p info, name string, values []string) error {
 		t := s.target(c)
 		t.User = append(t.User, message.UserProperty{Key: v, Value: values[1]})
 	}
+	t := s.target(c)
+	t.Order = append(t.Order, byte(p.id))
 	s.given[c] = append(s.given[c], given{id: p.id})
 	return nil
 }

@@ -71,24 +71,28 @@ func TestStored(t *testing.T) {
 			SessionExpiry: ptr[uint32](3600), AuthMethod: "SCRAM", AuthData: []byte{0, 1},
 			RequestProblemInfo: ptr[byte](0), RequestResponseInfo: ptr[byte](1), ReceiveMaximum: ptr[uint16](10),
 			TopicAliasMaximum: ptr[uint16](0), MaximumPacketSize: ptr[uint32](math.MaxUint32),
-			User: []message.UserProperty{{Key: "k", Value: "v1"}, {Key: "k", Value: "v2"}},
+			User:  []message.UserProperty{{Key: "k", Value: "v1"}, {Key: "k", Value: "v2"}},
+			Order: []byte{0x11, 0x15, 0x16, 0x17, 0x19, 0x21, 0x22, 0x27, 0x26, 0x26},
 		},
 		Publish: &message.Properties{
 			PayloadFormat: ptr[byte](1), MessageExpiry: ptr[uint32](60), ContentType: "text/plain",
 			ResponseTopic: "reply/to", CorrelationData: []byte{}, TopicAlias: ptr[uint16](65535),
-			User: []message.UserProperty{{}},
+			User: []message.UserProperty{{}}, Order: []byte{1, 2, 3, 8, 9, 0x23, 0x26},
 		},
 		Subscribe: &message.Properties{
 			SubscriptionIDs: []int{268435455}, User: []message.UserProperty{{Key: "s", Value: "1"}},
+			Order: []byte{0x0b, 0x26},
 		},
-		Unsubscribe: &message.Properties{User: []message.UserProperty{{Key: "u", Value: "2"}}},
+		Unsubscribe: &message.Properties{User: []message.UserProperty{{Key: "u", Value: "2"}}, Order: []byte{0x26}},
 		Disconnect: &message.Properties{
 			SessionExpiry: ptr[uint32](0), ReasonString: "bye", ServerReference: "other:1883",
+			Order: []byte{0x11, 0x1f, 0x1c},
 		},
 		Will: &message.Properties{
 			PayloadFormat: ptr[byte](0), MessageExpiry: ptr[uint32](5), ContentType: "application/json",
 			ResponseTopic: "w/r", CorrelationData: []byte("id"), WillDelay: ptr[uint32](30), ReasonString: "gone",
-			User: []message.UserProperty{{Key: "w", Value: "3"}},
+			User:  []message.UserProperty{{Key: "w", Value: "3"}},
+			Order: []byte{1, 2, 3, 8, 9, 0x18, 0x1f, 0x26},
 		},
 	}
 	for _, f := range []struct {

@@ -11,8 +11,6 @@ type packetConn struct {
 	mu  sync.Mutex
 	buf []byte
 	err error
-	// fixFirst, when set, rewrites the first packet (the CONNECT) before it is sent.
-	fixFirst func([]byte) []byte
 }
 
 func newPacketConn(c *inbound) *packetConn {
@@ -22,9 +20,6 @@ func newPacketConn(c *inbound) *packetConn {
 func (c *packetConn) Lock() { c.mu.Lock() }
 
 func (c *packetConn) Unlock() {
-	if c.fixFirst != nil && len(c.buf) > 0 {
-		c.buf, c.fixFirst = c.fixFirst(c.buf), nil
-	}
 	if len(c.buf) > 0 && c.err == nil {
 		_, c.err = c.inbound.Write(c.buf)
 	}

@@ -190,23 +190,23 @@ func TestReconnectAfterACut(t *testing.T) {
 		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
 			p := startProxy(t, b.AddrOf(transport.TCP))
 			got := make(chan string, 16)
-			notes := make(chan string, 16)
+			notes := make(chan session.ReconnectEvent, 16)
 			topic := "cut/" + strconv.Itoa(int(v))
 			s := connectThrough(t, p, session.Options{
 				Version: v, ClientID: "cut-" + strconv.Itoa(int(v)), CleanSession: true,
 				KeepAlive: 30 * time.Second,
 				OnMessage: func(m *message.Message) { got <- string(m.Payload) },
-				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(l string) { notes <- l }},
+				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(e session.ReconnectEvent) { notes <- e }},
 			})
 			if _, err := s.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
 				t.Fatal(err)
 			}
 			p.cut()
-			if n := <-notes; !strings.HasPrefix(n, "Connection lost") {
-				t.Errorf("first notice %q", n)
+			if n := <-notes; n.Kind != session.Lost || n.Err == nil {
+				t.Errorf("first notice %+v", n)
 			}
-			if n := <-notes; !strings.HasPrefix(n, "Reconnected after ") {
-				t.Errorf("second notice %q", n)
+			if n := <-notes; n.Kind != session.Back || n.Attempts < 1 {
+				t.Errorf("second notice %+v", n)
 			}
 			pub, err := session.Connect(context.Background(), session.Options{
 				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "cut-pub-" + strconv.Itoa(int(v)), CleanSession: true,

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,9 +12,9 @@ import (
 )
 
 // inbound sits between the connection and the library. It reads in large blocks (both libraries read a
-// fixed header a byte at a time), hands every PUBLISH to OnMessage itself, in order and on the library's
-// reader goroutine, and passes the library only the packets it has to act on: everything but a QoS 0
-// PUBLISH. The library still acknowledges QoS 1 and 2; its own message handler does nothing.
+// fixed header a byte at a time), checks every packet, hands every PUBLISH to OnMessage itself, in order
+// and on the library's reader goroutine, and acknowledges it as libmosquitto does. The library is passed
+// only what it has to act on: CONNACK, PINGRESP, DISCONNECT and AUTH.
 //
 // This is the receive path of `mqtt sub`: a million messages cost what printing them costs, instead of
 // three goroutine hand-offs and a dozen allocations each inside the libraries.
@@ -31,6 +32,12 @@ type inbound struct {
 	onMessage func(*message.Message)
 	onIdle    func()
 	delivered bool // a message went out since onIdle was last called
+	// ack is the PUBACK, PUBREC or PUBCOMP being written.
+	ack [4]byte
+	// maxPacket is the largest packet we said we take (CONNECT's maximum-packet-size); 0 for any.
+	maxPacket int
+	connected bool // the CONNACK has come
+	trace     *traceConn
 
 	src io.Reader // the connection, or a batchReader over it
 	now time.Time // when the bytes in buf arrived
@@ -42,6 +49,12 @@ func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
 	in := &inbound{
 		Conn: c, out: out, buf: make([]byte, inboundBuf), dec: wire.Decoder{V5: opts.Version == V5},
 		onMessage: opts.OnMessage, onIdle: opts.OnIdle, src: c,
+	}
+	if opts.Version == V5 && opts.ConnectProps != nil && opts.ConnectProps.MaximumPacketSize != nil {
+		in.maxPacket = int(*opts.ConnectProps.MaximumPacketSize)
+	}
+	if t, ok := c.(*traceConn); ok {
+		in.trace = t
 	}
 	if b := newBatchReader(c, opts.ReadBatch); b != nil {
 		in.src = b
@@ -60,6 +73,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 			return n, nil
 		}
 		if err := in.frame(); err != nil {
+			in.out.fail(err)
 			in.out.readerStopped()
 			return 0, err
 		}
@@ -67,10 +81,13 @@ func (in *inbound) Read(p []byte) (int, error) {
 			continue
 		}
 		if in.err != nil {
+			if !in.connected {
+				in.out.fail(&HangupError{Version: in.out.version, MaxPacket: in.maxPacket, Err: in.err})
+			}
 			in.out.readerStopped()
 			return 0, in.err
 		}
-		in.fill()
+		in.err = in.fill()
 	}
 }
 
@@ -83,7 +100,11 @@ func (in *inbound) frame() error {
 		b := in.buf[in.r:in.w]
 		first, remaining, hs, err := wire.Header(b)
 		if err != nil {
-			return fmt.Errorf("reading from the broker: %w", err)
+			return &ProtocolError{Err: err}
+		}
+		if hs > 0 && in.maxPacket > 0 && hs+remaining > in.maxPacket {
+			return &ProtocolError{Limit: in.maxPacket, Size: hs + remaining,
+				Err: fmt.Errorf("a %d-byte packet, larger than the maximum packet size of %d", hs+remaining, in.maxPacket)}
 		}
 		if hs == 0 || len(b) < hs+remaining {
 			in.makeRoom(hs + remaining)
@@ -91,35 +112,132 @@ func (in *inbound) frame() error {
 		}
 		packet := b[:hs+remaining]
 		in.r += len(packet)
-		switch typ := first >> 4; {
-		case typ == wire.TypePuback || typ == wire.TypePubrec || typ == wire.TypePubcomp:
-			// Every PUBLISH we send is ours (outbound), so every acknowledgement of one is too.
-			if err := in.out.ack(typ, packet[hs:]); err != nil {
-				return fmt.Errorf("reading from the broker: %w", err)
+		if err := in.handle(first, packet, packet[hs:]); err != nil {
+			var pe *ProtocolError
+			var ce *ConnectError
+			if !errors.As(err, &pe) && !errors.As(err, &ce) {
+				err = &ProtocolError{Err: err}
 			}
-			continue
-		case typ == 9 || typ == 11: // SUBACK, UNSUBACK
-			in.out.libraryAcked(packet[hs:])
-			in.pass = append(in.pass, packet...)
-			continue
-		case typ != wire.TypePublish || in.onMessage == nil:
-			in.pass = append(in.pass, packet...)
-			continue
-		}
-		if err := in.dec.Publish(first, packet[hs:], &in.msg); err != nil {
-			return fmt.Errorf("reading from the broker: %w", err)
-		}
-		in.msg.Received = in.now
-		in.onMessage(&in.msg)
-		in.delivered = true
-		if in.msg.QoS > 0 {
-			in.pass = append(in.pass, packet...) // for the library to acknowledge
+			return err
 		}
 	}
 }
 
-// makeRoom keeps the unframed bytes at the front of a buffer that can hold a packet of size need (0 when
-// the header is incomplete).
+// handle checks one packet from the broker and acts on it, as libmosquitto's read_handle.c does.
+func (in *inbound) handle(first byte, packet, body []byte) error {
+	typ := first >> 4
+	if typ != wire.TypePublish {
+		if err := in.checkFlags(first); err != nil {
+			return err
+		}
+		in.traced(first, body)
+	}
+	switch typ {
+	case wire.TypePublish:
+		return in.publish(first, body)
+	case wire.TypePuback, wire.TypePubrec, wire.TypePubcomp:
+		// Every PUBLISH we send is ours (outbound), so every acknowledgement of one is too.
+		return in.out.ack(typ, body)
+	case wire.TypePubrel:
+		id, _, err := wire.Ack(body)
+		if err != nil {
+			return err
+		}
+		in.out.releaseReceived(id)
+		in.owe(wire.TypePubcomp, id)
+		return nil
+	case wire.TypeSuback, wire.TypeUnsuback:
+		return in.out.requestAcked(typ, body)
+	case wire.TypeConnack:
+		if in.connected {
+			return fmt.Errorf("a second CONNACK")
+		}
+		in.connected = true
+		if err := in.checkConnack(body); err != nil {
+			return err
+		}
+	case wire.TypePingresp, wire.TypeDisconnect:
+	case wire.TypeAuth:
+		if !in.dec.V5 {
+			return fmt.Errorf("an AUTH packet on MQTT 3")
+		}
+	default:
+		return fmt.Errorf("a %s packet, which only a client sends", packetName(typ))
+	}
+	in.pass = append(in.pass, packet...)
+	return nil
+}
+
+// checkFlags refuses the reserved flags of a fixed header set otherwise than MQTT says (0, and 2 for
+// PUBREL); MQTT 3.1 did not fix them.
+func (in *inbound) checkFlags(first byte) error {
+	want := byte(0)
+	if first>>4 == wire.TypePubrel {
+		want = 2
+	}
+	if first&15 != want && in.out.version != V31 {
+		return fmt.Errorf("a %s packet with flags %#x", packetName(first>>4), first&15)
+	}
+	return nil
+}
+
+// checkConnack turns a v3 "unacceptable protocol version" CONNACK to our v5 CONNECT (what a broker that
+// speaks only 3.1.1 answers, without the v5 property length) into the refusal libmosquitto reports.
+func (in *inbound) checkConnack(body []byte) error {
+	if len(body) < 2 {
+		return fmt.Errorf("a CONNACK of %d bytes", len(body))
+	}
+	if in.dec.V5 && len(body) == 2 && body[1] == 1 {
+		return &ConnectError{Version: V5, Code: 0x84}
+	}
+	return nil
+}
+
+// publish decodes and delivers a PUBLISH, and owes its acknowledgement. A QoS 2 message already
+// delivered and awaiting its PUBREL is not delivered again.
+func (in *inbound) publish(first byte, body []byte) error {
+	if err := in.dec.Publish(first, body, &in.msg); err != nil {
+		return err
+	}
+	m := &in.msg
+	in.traced(first, body)
+	switch m.QoS {
+	case 1:
+		in.owe(wire.TypePuback, m.MID)
+	case 2:
+		again := !in.out.receiveQoS2(m.MID)
+		in.owe(wire.TypePubrec, m.MID)
+		if again {
+			return nil
+		}
+	}
+	if in.onMessage == nil {
+		return nil
+	}
+	m.Received = in.now
+	in.onMessage(m)
+	in.delivered = true
+	return nil
+}
+
+// owe writes an acknowledgement in the short form libmosquitto writes, and when it does: before the
+// message is delivered, so that one that ends the run (-C) is acknowledged before the DISCONNECT, and a
+// trace reads as mosquitto's (received PUBLISH, sending PUBACK, then the message). A write that fails
+// ends the connection anyway; the reader learns of it with its next read.
+func (in *inbound) owe(typ byte, id uint16) {
+	in.ack = [4]byte{typ << 4, 2, byte(id >> 8), byte(id)}
+	_, _ = in.out.write(in.ack[:])
+}
+
+func (in *inbound) traced(first byte, body []byte) {
+	if in.trace != nil {
+		in.trace.received(first, body)
+	}
+}
+
+// makeRoom keeps the unframed bytes at the front of a buffer that can take more of a packet of size
+// need (0 when the header is incomplete). A large packet's buffer grows as its bytes arrive, never to
+// more than twice what came: a header may claim 256 MiB that never follow.
 func (in *inbound) makeRoom(need int) {
 	if in.r == in.w {
 		in.r, in.w = 0, 0
@@ -127,26 +245,27 @@ func (in *inbound) makeRoom(need int) {
 			in.buf = make([]byte, inboundBuf) // one large packet does not pin its buffer for the session
 		}
 	}
-	if need > len(in.buf) {
-		nb := make([]byte, need)
-		in.w = copy(nb, in.buf[in.r:in.w])
-		in.buf, in.r = nb, 0
-		return
-	}
 	if in.r > 0 && len(in.buf)-in.r < max(need, 8) {
 		in.w = copy(in.buf, in.buf[in.r:in.w])
 		in.r = 0
 	}
+	if need > len(in.buf) && in.w == len(in.buf) {
+		nb := make([]byte, min(need, 2*len(in.buf)))
+		in.w = copy(nb, in.buf[in.r:in.w])
+		in.buf, in.r = nb, 0
+	}
 }
 
 // fill reads once from the connection, after telling the command that everything so far was delivered.
-func (in *inbound) fill() {
+func (in *inbound) fill() error {
 	if in.delivered && in.onIdle != nil {
 		in.delivered = false
 		in.onIdle()
 	}
 	n, err := in.src.Read(in.buf[in.w:])
 	in.w += n
-	in.err = err
 	in.now = time.Now()
+	return err
 }
+
+func packetName(typ byte) string { return packetNames[typ&15] }

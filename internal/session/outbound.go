@@ -3,12 +3,11 @@ package session
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net"
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/eclipse/paho.golang/packets"
 
 	"mqtt/internal/message"
 	"mqtt/internal/wire"
@@ -19,9 +18,10 @@ import (
 // message cost a token, two goroutine hand-offs and a system call; here it is a few bytes appended to a
 // buffer that goes out in one write when the caller runs out of messages or the buffer fills.
 //
-// Packet identifiers count up from 1 as libmosquitto's do (a -d trace shows the same m1, m2, ...). The
-// library's SUBSCRIBE and UNSUBSCRIBE pass through here, so their identifiers are skipped while in use
-// and the count moves past them, as in libmosquitto, where one counter numbers every packet.
+// Packet identifiers count up from 1 as libmosquitto's do (a -d trace shows the same m1, m2, ...). SUBSCRIBE
+// and UNSUBSCRIBE are sent from here too (request.go), numbered by the same counter, as in libmosquitto.
+// What the library still writes (CONNECT, PINGREQ, DISCONNECT) passes through libraryWrite, which puts
+// our own encoding of CONNECT and DISCONNECT in place of the library's.
 type outbound struct {
 	conn net.Conn // where bytes go: the connection, under writeMu
 	v5   bool
@@ -43,9 +43,19 @@ type outbound struct {
 	// must end the connection even while a write is blocked, since the ping needs the same lock.
 	writeTimeout time.Duration
 
-	idMu   sync.Mutex
-	state  [65536]byte // per packet id: 0 free, else what it waits for
-	nextID uint16
+	idMu     sync.Mutex
+	state    [65536]byte // per packet id: 0 free, else what it waits for
+	nextID   uint16
+	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
+	received [1024]uint64        // QoS 2 messages received whose PUBREL has not come, by id
+	// onSubscribed is told each SUBACK (Options.OnSubscribed).
+	onSubscribed func(id uint16, codes []byte)
+	version      byte
+
+	// connect and disconnect are written in place of the library's CONNECT and DISCONNECT.
+	connect, disconnect []byte
+	// fatal is the first protocol error seen on the connection, which explains why it ended.
+	fatal error
 }
 
 const (
@@ -56,7 +66,7 @@ const (
 	waitPuback  = 1
 	waitPubrec  = 2
 	waitPubcomp = 3
-	libraryUse  = 4 // a SUBSCRIBE or UNSUBSCRIBE awaiting its acknowledgement
+	waitSuback  = 4 // a SUBSCRIBE or UNSUBSCRIBE awaiting its acknowledgement
 
 	flushAt = 64 << 10
 )
@@ -83,10 +93,15 @@ func (o *outbound) attach(c net.Conn) {
 	o.writeMu.Unlock()
 	o.idMu.Lock()
 	for id, st := range o.state {
-		if st == libraryUse { // the old connection's SUBSCRIBE will never be acknowledged
+		if st == waitSuback { // the old connection's SUBSCRIBE will never be acknowledged
 			o.state[id] = 0
 		}
 	}
+	for id, r := range o.requests {
+		r.fail(errConnectionLost)
+		delete(o.requests, id)
+	}
+	o.fatal = nil
 	o.idMu.Unlock()
 }
 
@@ -164,15 +179,12 @@ func (o *outbound) write(p ...[]byte) (int, error) {
 
 // publish encodes m into the buffer, taking a window slot and an identifier for QoS 1 and 2.
 func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan struct{}) error {
-	var props []byte
-	if o.v5 && m.Props != nil {
-		props = toPacket(m.Props).Pack(packets.PUBLISH)
-	}
-	version := V311
+	var props *message.Properties
+	version, propLen := V311, 0
 	if o.v5 {
-		version = V5
+		props, version, propLen = m.Props, V5, wire.PropsLen(m.Props, wire.ForPublish)
 	}
-	if err := checkSize(version, &topicPayload{m.Topic, m.Payload, m.QoS}, len(props), o.maxPacket); err != nil {
+	if err := checkSize(version, &topicPayload{m.Topic, m.Payload, m.QoS}, propLen, o.maxPacket); err != nil {
 		return err
 	}
 	var id uint16
@@ -262,36 +274,51 @@ func (o *outbound) next() {
 	}
 }
 
-// libraryWrite writes a packet of the library's, noting the identifier of a SUBSCRIBE or UNSUBSCRIBE.
+// libraryWrite writes a packet of the library's: our CONNECT and DISCONNECT in place of its own.
 func (o *outbound) libraryWrite(p []byte) (int, error) {
-	if len(p) > 0 && (p[0]>>4 == 8 || p[0]>>4 == 10) {
-		if _, _, hs, err := wire.Header(p); err == nil && hs > 0 && len(p) >= hs+2 {
-			id := uint16(p[hs])<<8 | uint16(p[hs+1])
-			o.idMu.Lock()
-			if o.state[id] == 0 {
-				o.state[id] = libraryUse
-			}
-			if id >= o.nextID {
-				o.nextID = id
-				o.next()
-			}
-			o.idMu.Unlock()
+	var ours []byte
+	if len(p) > 0 {
+		o.idMu.Lock()
+		switch p[0] >> 4 {
+		case wire.TypeConnect:
+			ours = o.connect
+		case wire.TypeDisconnect:
+			ours = o.disconnect
 		}
+		o.idMu.Unlock()
 	}
-	return o.write(p)
+	if ours == nil {
+		return o.write(p)
+	}
+	_, err := o.write(ours)
+	return len(p), err
 }
 
-// libraryAcked frees the identifier of a SUBSCRIBE or UNSUBSCRIBE once its acknowledgement arrives.
-func (o *outbound) libraryAcked(body []byte) {
-	if len(body) < 2 {
-		return
-	}
-	id := uint16(body[0])<<8 | uint16(body[1])
+// setDisconnect is the DISCONNECT to send in place of the library's.
+func (o *outbound) setDisconnect(p []byte) {
 	o.idMu.Lock()
-	if o.state[id] == libraryUse {
-		o.state[id] = 0
+	o.disconnect = p
+	o.idMu.Unlock()
+}
+
+// fail records the first protocol error of the connection.
+func (o *outbound) fail(err error) {
+	o.idMu.Lock()
+	if o.fatal == nil {
+		o.fatal = err
 	}
 	o.idMu.Unlock()
+}
+
+// cause is why the connection ended: the protocol error we found, rather than what the library saw
+// (a closed connection, or the error we returned to it, wrapped).
+func (o *outbound) cause(err error) error {
+	o.idMu.Lock()
+	defer o.idMu.Unlock()
+	if o.fatal != nil {
+		return o.fatal
+	}
+	return err
 }
 
 // ack handles a PUBACK, PUBREC or PUBCOMP from the broker, on the reader.
@@ -308,6 +335,12 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		want = waitPubrec
 	}
 	o.idMu.Lock()
+	if typ == wire.TypePuback && o.state[id] == waitPubrec {
+		// A broker that takes QoS 2 as QoS 1 (RabbitMQ): the message may be delivered twice, or, if the
+		// broker drops it, never; libmosquitto calls it a protocol error, and so does this.
+		o.idMu.Unlock()
+		return &ProtocolError{PubackForQoS2: true, Err: fmt.Errorf("PUBACK for the QoS 2 message %d", id)}
+	}
 	if o.state[id] != want {
 		// libmosquitto warns and carries on; a stray acknowledgement loses nothing of ours.
 		o.idMu.Unlock()

@@ -152,22 +152,38 @@ func TestOutboundFlushesWhenTheWindowIsFull(t *testing.T) {
 	}
 }
 
-// The library's SUBSCRIBE takes an identifier out of use until its SUBACK, and the count moves past it.
-func TestOutboundSkipsLibraryIdentifiers(t *testing.T) {
-	c := &writeConn{}
+// A SUBSCRIBE takes an identifier out of use until its SUBACK, and the count moves past it: one counter
+// numbers every packet, as in libmosquitto (mosquitto_rr: m1 SUBSCRIBE, m2 PUBLISH).
+func TestOutboundNumbersRequestsAndPublishesAlike(t *testing.T) {
+	c := &writeConn{wrote: make(chan struct{}, 1)}
 	o := newOutbound(c, false)
 	o.start(20, 0)
-	if _, err := o.libraryWrite([]byte{0x82, 6, 0, 1, 0, 1, 'x', 0}); err != nil {
-		t.Fatal(err)
+	done := make(chan []byte)
+	go func() {
+		codes, err := subscribe(context.Background(), o, nil, false, []wire.Subscription{{Filter: "x", QoS: 1}}, nil,
+			nil, nil, func(err error) error { return err })
+		if err != nil {
+			t.Error(err)
+		}
+		done <- codes
+	}()
+	<-c.wrote
+	if got := c.all(); !bytes.Equal(got, []byte{0x82, 6, 0, 1, 0, 1, 'x', 1}) {
+		t.Fatalf("SUBSCRIBE % x", got)
 	}
 	if id := o.take(1); id != 2 {
-		t.Errorf("first publish after SUBSCRIBE 1 got id %d, want 2 (as mosquitto_rr: m1 SUBSCRIBE, m2 PUBLISH)", id)
+		t.Errorf("first publish after SUBSCRIBE 1 got id %d, want 2", id)
 	}
 	o.nextID = 1
 	if id := o.take(1); id != 3 {
 		t.Errorf("got id %d while 1 is the SUBSCRIBE's and 2 in flight, want 3", id)
 	}
-	o.libraryAcked([]byte{0, 1})
+	if err := o.requestAcked(wire.TypeSuback, []byte{0, 1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if codes := <-done; !bytes.Equal(codes, []byte{1}) {
+		t.Errorf("granted % x, want 01", codes)
+	}
 	o.nextID = 1
 	if id := o.take(1); id != 1 {
 		t.Errorf("got id %d after the SUBACK freed 1, want 1", id)
@@ -185,6 +201,25 @@ func BenchmarkOutboundQoS0(b *testing.B) {
 	o := newOutbound(discardConn{}, false)
 	o.start(20, 0)
 	m := &message.Message{Topic: "sensors/kitchen/temperature", Payload: []byte("000000000000001")}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := o.publish(ctx, m, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOutboundV5Properties is a `pub -V 5 -D publish ...` message: its properties are encoded in
+// the order given straight into the buffer, without allocating.
+func BenchmarkOutboundV5Properties(b *testing.B) {
+	o := newOutbound(discardConn{}, true)
+	o.start(20, 0)
+	pf := byte(1)
+	m := &message.Message{Topic: "sensors/kitchen/temperature", Payload: []byte("000000000000001"), Props: &message.Properties{
+		User: []message.UserProperty{{Key: "a", Value: "b"}, {Key: "c", Value: "d"}}, ResponseTopic: "/r", ContentType: "ct",
+		PayloadFormat: &pf, Order: []byte{0x26, 0x08, 0x03, 0x26, 0x01},
+	}}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"mqtt/internal/message"
@@ -18,11 +20,46 @@ type Reconnect struct {
 	MaxDelay time.Duration
 	// Attempts is how many tries to make before giving up; 0 is for ever.
 	Attempts int
-	// Notify is given a line for the user when the connection drops and when it is back; nil for none.
-	Notify func(string)
+	// Notify is told when the connection drops, when it is back, and when the drops look like another
+	// client with the same id; nil for none.
+	Notify func(ReconnectEvent)
 }
 
+// ReconnectEvent is what a reconnecting session tells the command.
+type ReconnectEvent struct {
+	Kind ReconnectKind
+	// Err is why the connection was lost (Lost).
+	Err error
+	// Took and Attempts say how long and how many tries it took to be back (Back).
+	Took     time.Duration
+	Attempts int
+	// ClientID and Drops are for SameIDSuspected: the id in use and how many connections in a row the
+	// broker closed right after accepting them.
+	ClientID string
+	Drops    int
+}
+
+type ReconnectKind int
+
+const (
+	// Lost: the connection dropped; a new one is being dialled.
+	Lost ReconnectKind = iota
+	// Back: a new connection is up.
+	Back
+	// SameIDSuspected: the broker keeps closing the connection right after accepting it, which on MQTT 3.1
+	// and 3.1.1 is what it does when another client connects with the same id (MQTT 5 says so instead,
+	// with a DISCONNECT that ends the session: ErrTakenOver). Told once.
+	SameIDSuspected
+)
+
 const firstDelay = 500 * time.Millisecond
+
+// Drops that look like a client-id clash: this many connections in a row, each closed by the broker
+// within quickDrop of its CONNACK.
+const (
+	quickDrop  = 2 * time.Second
+	quickDrops = 3
+)
 
 // reconnecting is a Session that outlives its connections. When one drops it dials again with
 // exponential backoff and jitter, subscribes again unless the broker kept the session, and sends every
@@ -40,6 +77,11 @@ type reconnecting struct {
 	up      chan struct{} // closed while a connection is up
 	subs    []subscribeCall
 	stopped bool
+	// since is when the current connection was accepted; quick counts connections in a row dropped
+	// soon after that, and warned is set once SameIDSuspected has been told.
+	since  time.Time
+	quick  int
+	warned bool
 
 	life lifetime
 }
@@ -50,7 +92,7 @@ type subscribeCall struct {
 }
 
 func newReconnecting(opts Options, out *outbound, first Session) *reconnecting {
-	r := &reconnecting{opts: opts, out: out, rc: *opts.Reconnect, cur: first, up: make(chan struct{})}
+	r := &reconnecting{opts: opts, out: out, rc: *opts.Reconnect, cur: first, up: make(chan struct{}), since: time.Now()}
 	if r.rc.MaxDelay <= 0 {
 		r.rc.MaxDelay = 30 * time.Second
 	}
@@ -130,12 +172,33 @@ func (r *reconnecting) Subscribe(ctx context.Context, subs []Subscription, props
 	return granted, err
 }
 
-// Unsubscribe unsubscribes, and forgets the filters for later connections.
-func (r *reconnecting) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
-	r.mu.Lock()
+// SubscribeThenUnsubscribe is Subscribe and Unsubscribe in one go, remembered as they are.
+func (r *reconnecting) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error) {
+	cur, err := r.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := cur.SubscribeThenUnsubscribe(ctx, subs, props, unsubs, uprops)
+	if err == nil {
+		r.mu.Lock()
+		r.subs = append(r.subs, subscribeCall{subs: slices.Clone(subs), props: props})
+		r.forgetLocked(unsubs)
+		r.mu.Unlock()
+	}
+	return granted, err
+}
+
+// forgetLocked drops filters from the subscriptions to make again.
+func (r *reconnecting) forgetLocked(filters []string) {
 	for i := range r.subs {
 		r.subs[i].subs = slices.DeleteFunc(r.subs[i].subs, func(s Subscription) bool { return slices.Contains(filters, s.Filter) })
 	}
+}
+
+// Unsubscribe unsubscribes, and forgets the filters for later connections.
+func (r *reconnecting) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
+	r.mu.Lock()
+	r.forgetLocked(filters)
 	r.mu.Unlock()
 	cur, err := r.current(ctx)
 	if err != nil {
@@ -193,12 +256,15 @@ func (r *reconnecting) watch() {
 		if lost == nil {
 			lost = errConnectionLost
 		}
-		if errors.Is(lost, ErrTakenOver) {
-			// Dialling again would take the session back, and the other client would do the same.
+		var pe *ProtocolError
+		if errors.Is(lost, ErrTakenOver) || errors.As(lost, &pe) {
+			// Dialling again would take the session back, and the other client would do the same; a broker
+			// that broke the protocol would do it again.
 			r.end(lost)
 			return
 		}
-		r.notify(fmt.Sprintf("Connection lost (%v); reconnecting.", lost))
+		r.notify(ReconnectEvent{Kind: Lost, Err: lost})
+		r.noteDrop(lost)
 		start := time.Now()
 		next, attempts, err := r.redial()
 		if err != nil {
@@ -214,10 +280,37 @@ func (r *reconnecting) watch() {
 			return
 		}
 		r.cur = next
+		r.since = time.Now()
 		close(r.up)
 		r.mu.Unlock()
-		r.notify(fmt.Sprintf("Reconnected after %.1f s (%s).", time.Since(start).Seconds(), plural(attempts, "attempt")))
+		r.notify(ReconnectEvent{Kind: Back, Took: time.Since(start), Attempts: attempts})
 	}
+}
+
+// noteDrop counts a connection the broker closed soon after accepting it, and tells SameIDSuspected
+// once enough come in a row on MQTT 3.1 or 3.1.1.
+func (r *reconnecting) noteDrop(lost error) {
+	r.mu.Lock()
+	quick := r.opts.Version != V5 && time.Since(r.since) < quickDrop && closedByBroker(lost)
+	if quick {
+		r.quick++
+	} else {
+		r.quick = 0
+	}
+	tell := r.quick >= quickDrops && !r.warned
+	r.warned = r.warned || tell
+	n := r.quick
+	id := r.cur.Server().ClientID
+	r.mu.Unlock()
+	if tell {
+		r.notify(ReconnectEvent{Kind: SameIDSuspected, ClientID: id, Drops: n})
+	}
+}
+
+// closedByBroker says the connection ended with the broker hanging up, as it does on a takeover, rather
+// than with a stall or an error of ours.
+func closedByBroker(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, errConnectionLost)
 }
 
 // redial connects again, subscribes again if the broker did not keep the session, and resends.
@@ -237,6 +330,10 @@ func (r *reconnecting) redial() (Session, int, error) {
 		s, err := r.attempt()
 		if err == nil {
 			return s, attempt, nil
+		}
+		var pe *ProtocolError
+		if errors.As(err, &pe) {
+			return nil, attempt, err // not to be retried: the broker would break the protocol again
 		}
 		last = err
 		if r.rc.Attempts > 0 && attempt >= r.rc.Attempts {
@@ -272,9 +369,9 @@ func (r *reconnecting) attempt() (Session, error) {
 	return s, nil
 }
 
-func (r *reconnecting) notify(line string) {
+func (r *reconnecting) notify(e ReconnectEvent) {
 	if r.rc.Notify != nil {
-		r.rc.Notify(line)
+		r.rc.Notify(e)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"mqtt/internal/message"
 	"mqtt/internal/transport"
+	"mqtt/internal/wire"
 )
 
 // Protocol versions as they appear in CONNECT.
@@ -48,6 +49,9 @@ type Options struct {
 	// its payload are valid only during the call: copy what is kept. It must not block for long, and must
 	// not wait for the session (a QoS 1 Publish with a full window): the reader is what it would wait on.
 	OnMessage func(*message.Message)
+	// OnSubscribed is told the packet identifier and reason codes of every SUBACK, on the reader, before
+	// Subscribe returns and before anything that followed the SUBACK is delivered; nil for none.
+	OnSubscribed func(id uint16, codes []byte)
 	// OnIdle is called on the reader after it has delivered messages and before it waits for more: the
 	// moment to flush output.
 	OnIdle func()
@@ -69,13 +73,7 @@ const DefaultMaxInflight = 20
 const maxRemainingLength = 268435455
 
 // Subscription is one filter of a SUBSCRIBE.
-type Subscription struct {
-	Filter            string
-	QoS               byte
-	NoLocal           bool
-	RetainAsPublished bool
-	RetainHandling    byte
-}
+type Subscription = wire.Subscription
 
 // DeliveryReport counts the QoS 1/2 publishes of a session.
 type DeliveryReport struct {
@@ -103,7 +101,10 @@ type Session interface {
 	Drain(ctx context.Context) DeliveryReport
 	// Subscribe sends one SUBSCRIBE with all subs and returns the granted QoS (or v5 reason code) of each.
 	Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error)
-	// Unsubscribe sends one UNSUBSCRIBE.
+	// SubscribeThenUnsubscribe sends one SUBSCRIBE with all subs, then one UNSUBSCRIBE per filter of
+	// unsubs, without waiting in between, as mosquitto_sub does, and returns the SUBSCRIBE's codes.
+	SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error)
+	// Unsubscribe sends one UNSUBSCRIBE with every filter.
 	Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error
 	// Disconnect sends DISCONNECT (with v5 props) and closes the connection.
 	Disconnect(ctx context.Context, props *message.Properties) error

@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"fmt"
 	"time"
+
+	"mqtt/internal/message"
+	"mqtt/internal/wire"
 )
 
 // Connect dials the broker and completes the MQTT handshake. A refused CONNACK is a *ConnectError.
@@ -12,6 +15,7 @@ import (
 // connection that fails is an error all the same.
 func Connect(ctx context.Context, opts Options) (Session, error) {
 	out := newOutbound(nil, opts.Version == V5)
+	out.version, out.onSubscribed = opts.Version, opts.OnSubscribed
 	out.keep = opts.Reconnect != nil
 	out.writeTimeout = opts.KeepAlive * 3 / 2
 	s, err := connectOnce(ctx, opts, out)
@@ -38,9 +42,16 @@ func connectOnce(ctx context.Context, opts Options, out *outbound) (Session, err
 	// up on after one and a half keep-alives, as a keep-alive would detect it on a live session.
 	if opts.KeepAlive > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, opts.KeepAlive*3/2, errNoConnack(opts.KeepAlive*3/2))
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.KeepAlive*3/2, &NoConnackError{opts.KeepAlive * 3 / 2})
 		defer cancel()
 	}
+	if opts.Version == V5 {
+		opts.ConnectProps = withReceiveMaximum(opts.ConnectProps)
+	}
+	connect := wire.AppendConnect(nil, connectPacket(opts))
+	out.idMu.Lock()
+	out.connect = connect
+	out.idMu.Unlock()
 	if opts.Version == V5 {
 		s, err := dialV5(ctx, opts, conn, out)
 		if err != nil {
@@ -67,8 +78,35 @@ func RandomClientID() string {
 	return fmt.Sprintf("mosq-%s", b)
 }
 
-type errNoConnack time.Duration
+// DefaultReceiveMaximum is the receive-maximum of a v5 CONNECT that does not give one: libmosquitto's,
+// which its clients always send. paho.golang sizes a channel by it, 65,535 entries without it.
+const DefaultReceiveMaximum = 20
 
-func (e errNoConnack) Error() string {
-	return fmt.Sprintf("no CONNACK from the broker within %s: is this an MQTT port?", time.Duration(e))
+// withReceiveMaximum adds DefaultReceiveMaximum to props that lack one, after the properties given, as
+// libmosquitto appends its own.
+func withReceiveMaximum(p *message.Properties) *message.Properties {
+	if p != nil && p.ReceiveMaximum != nil {
+		return p
+	}
+	if p == nil {
+		p = &message.Properties{}
+	} else {
+		p = p.Clone()
+	}
+	rm := uint16(DefaultReceiveMaximum)
+	p.ReceiveMaximum = &rm
+	return p
+}
+
+// connectPacket is the CONNECT of opts, which the session writes in place of the library's.
+func connectPacket(opts Options) *wire.Connect {
+	c := &wire.Connect{
+		Version: opts.Version, ClientID: opts.ClientID, CleanStart: opts.CleanSession,
+		KeepAlive: uint16(opts.KeepAlive / time.Second), Username: opts.Username, Password: opts.Password,
+		Props: opts.ConnectProps,
+	}
+	if w := opts.Will; w != nil {
+		c.Will = &wire.Will{Topic: w.Topic, Payload: w.Payload, QoS: w.QoS, Retain: w.Retain, Props: w.Props}
+	}
+	return c
 }

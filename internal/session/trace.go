@@ -6,41 +6,66 @@ import (
 	"io"
 	"net"
 	"sync"
+
+	"mqtt/internal/wire"
 )
 
 // traceConn prints a line per MQTT packet in each direction, worded as libmosquitto's debug log
-// ("Client mosq-x sending PUBLISH (d0, q1, r0, m1, 'a', ... (5 bytes))"). Reading the bytes on the wire
-// works the same under both libraries and cannot leak a password: CONNECT is printed without its payload.
+// ("Client mosq-x sending PUBLISH (d0, q1, r0, m1, 'a', ... (5 bytes))"). What is sent is read from the
+// bytes written, and printed before they are written, as libmosquitto does, so that the answer cannot be
+// printed first; what is received is told by inbound, packet by packet, when it is handled, so that each
+// line comes out in order with the message it is about. It cannot leak a password: CONNECT is printed
+// without its payload.
 type traceConn struct {
 	net.Conn
 	mu      sync.Mutex
 	out     io.Writer
 	id      string
 	version byte
-	in, wr  scanner
+	wr      scanner
+	// mid is the identifier libmosquitto would have given the last message: it numbers QoS 0 messages
+	// too, and prints that number, though it is not on the wire.
+	mid uint16
 }
 
 func newTraceConn(c net.Conn, out io.Writer, id string) *traceConn {
 	t := &traceConn{Conn: c, out: out, id: id, version: V311}
-	t.in.emit = func(typ, flags byte, body []byte, n int) { t.line("received", typ, flags, body, n) }
 	t.wr.emit = func(typ, flags byte, body []byte, n int) { t.line("sending", typ, flags, body, n) }
 	return t
 }
 
-func (t *traceConn) Read(p []byte) (int, error) {
-	n, err := t.Conn.Read(p)
+func (t *traceConn) Write(p []byte) (int, error) {
 	t.mu.Lock()
-	t.in.feed(p[:n])
+	t.wr.feed(p)
 	t.mu.Unlock()
-	return n, err
+	return t.Conn.Write(p)
 }
 
-func (t *traceConn) Write(p []byte) (int, error) {
-	n, err := t.Conn.Write(p)
+// received prints the line for one packet from the broker.
+func (t *traceConn) received(first byte, body []byte) {
 	t.mu.Lock()
-	t.wr.feed(p[:n])
-	t.mu.Unlock()
-	return n, err
+	defer t.mu.Unlock()
+	if first>>4 == wire.TypeConnack && t.version == V5 {
+		// libmosquitto takes the id the broker assigned before it prints the CONNACK.
+		if id := assignedID(body); id != "" {
+			t.id = id
+		}
+	}
+	t.line("received", first>>4, first&15, body, len(body))
+}
+
+// assignedID is the assigned-client-identifier of a v5 CONNACK body, or "".
+func assignedID(body []byte) string {
+	if len(body) < 3 {
+		return ""
+	}
+	pl, n := uvarint(body[2:])
+	props := body[2+n:]
+	if n == 0 || pl > len(props) {
+		return ""
+	}
+	id, _ := wire.StringProp(props[:pl], wire.PropAssignedClientID)
+	return id
 }
 
 var packetNames = [...]string{"RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL",
@@ -63,7 +88,7 @@ func (t *traceConn) line(dir string, typ, flags byte, b []byte, size int) {
 			s = fmt.Sprintf("%s (%d)", prefix, b[1])
 		}
 	case 3:
-		s = t.publishLine(prefix, flags, b, size)
+		s = t.publishLine(prefix, dir == "sending", flags, b, size)
 	case 4, 5, 7:
 		if len(b) >= 2 {
 			mid := binary.BigEndian.Uint16(b)
@@ -71,7 +96,9 @@ func (t *traceConn) line(dir string, typ, flags byte, b []byte, size int) {
 			if len(b) > 2 {
 				rc = b[2]
 			}
-			if dir == "sending" {
+			if dir == "sending" && typ == 7 {
+				s = fmt.Sprintf("%s (m%d)", prefix, mid)
+			} else if dir == "sending" {
 				s = fmt.Sprintf("%s (m%d, rc%d)", prefix, mid, rc)
 			} else if typ == 5 {
 				s = fmt.Sprintf("%s (Mid: %d)", prefix, mid)
@@ -92,7 +119,7 @@ func (t *traceConn) line(dir string, typ, flags byte, b []byte, size int) {
 	fmt.Fprintln(t.out, s)
 }
 
-func (t *traceConn) publishLine(prefix string, flags byte, b []byte, size int) string {
+func (t *traceConn) publishLine(prefix string, sending bool, flags byte, b []byte, size int) string {
 	if len(b) < 2 {
 		return prefix
 	}
@@ -107,6 +134,13 @@ func (t *traceConn) publishLine(prefix string, flags byte, b []byte, size int) s
 		mid = binary.BigEndian.Uint16(rest)
 		rest, used = rest[2:], used+2
 	}
+	if sending && flags&8 == 0 { // a message sent again keeps its number
+		if qos == 0 {
+			mid = t.next()
+		} else {
+			t.mid = mid
+		}
+	}
 	if t.version == V5 {
 		plen, n := uvarint(rest)
 		used += n + plen
@@ -115,11 +149,21 @@ func (t *traceConn) publishLine(prefix string, flags byte, b []byte, size int) s
 		prefix, flags>>3&1, qos, flags&1, mid, topic, size-used)
 }
 
+// next is the identifier libmosquitto gives its next message.
+func (t *traceConn) next() uint16 {
+	t.mid++
+	if t.mid == 0 {
+		t.mid = 1
+	}
+	return t.mid
+}
+
 func (t *traceConn) subscribeLine(prefix string, typ byte, b []byte) string {
 	if len(b) < 2 {
 		return prefix
 	}
 	mid := binary.BigEndian.Uint16(b)
+	t.mid = mid
 	rest := b[2:]
 	if t.version == V5 {
 		plen, n := uvarint(rest)

@@ -19,7 +19,8 @@ func TestTraceLines(t *testing.T) {
 	for _, b := range [][]byte{connect[:3], connect[3:], publish, subscribe[:5], subscribe[5:]} {
 		tc.wr.feed(b)
 	}
-	tc.in.feed([]byte{0x20, 3, 0, 0, 0, 0x40, 4, 0, 7, 0x10, 0})
+	tc.received(0x20, []byte{0, 0, 0})
+	tc.received(0x40, []byte{0, 7, 0x10, 0})
 	want := strings.Join([]string{
 		"Client c1 sending CONNECT",
 		"Client c1 sending PUBLISH (d0, q1, r1, m7, 'a/b', ... (3 bytes))",

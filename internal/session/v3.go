@@ -12,6 +12,7 @@ import (
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"mqtt/internal/message"
+	"mqtt/internal/wire"
 )
 
 // v3 is the MQTT 3.1 and 3.1.1 adapter over paho.mqtt.golang.
@@ -59,13 +60,17 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	if w := opts.Will; w != nil {
 		o.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retain)
 	}
-	// inbound has delivered every PUBLISH by the time paho sees one; paho only acknowledges it.
+	// inbound delivers and acknowledges every PUBLISH; paho never sees one.
 	o.SetDefaultPublishHandler(func(pahov3.Client, pahov3.Message) {})
-	o.SetConnectionLostHandler(func(_ pahov3.Client, err error) { s.life.lost(err) })
+	o.SetConnectionLostHandler(func(_ pahov3.Client, err error) { s.life.lost(s.out.cause(err)) })
 	s.c = pahov3.NewClient(o)
 
 	tok := s.c.Connect()
 	if err := waitToken(ctx, tok, s.life.done); err != nil {
+		if f := s.out.cause(nil); f != nil {
+			s.c.Disconnect(0)
+			return nil, f
+		}
 		ct := tok.(*pahov3.ConnectToken)
 		if rc := ct.ReturnCode(); rc != packets.Accepted && rc < packets.ErrNetworkError {
 			return nil, &ConnectError{Version: opts.Version, Code: rc}
@@ -115,29 +120,22 @@ func (s *v3) Drain(ctx context.Context) DeliveryReport {
 	return s.out.window.drain(ctx, s.life.done)
 }
 
-// Subscribe sends one SUBSCRIBE per filter, in order: paho's SubscribeMultiple takes a map and would
-// shuffle them, and the order decides the order retained messages arrive in.
 func (s *v3) Subscribe(ctx context.Context, subs []Subscription, _ *message.Properties) ([]byte, error) {
-	granted := make([]byte, 0, len(subs))
-	for _, sub := range subs {
-		t := s.c.Subscribe(sub.Filter, sub.QoS, nil)
-		if err := waitToken(ctx, t, s.life.done); err != nil {
-			return granted, s.life.wrap(err)
-		}
-		for _, q := range t.(*pahov3.SubscribeToken).Result() {
-			granted = append(granted, q)
-		}
-	}
-	return granted, nil
+	return subscribe(ctx, s.out, s.life.done, false, subs, nil, nil, nil, s.life.wrap)
+}
+
+func (s *v3) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, _ *message.Properties, unsubs []string, _ *message.Properties) ([]byte, error) {
+	return subscribe(ctx, s.out, s.life.done, false, subs, nil, unsubs, nil, s.life.wrap)
 }
 
 func (s *v3) Unsubscribe(ctx context.Context, filters []string, _ *message.Properties) error {
-	return s.life.wrap(waitToken(ctx, s.c.Unsubscribe(filters...), s.life.done))
+	return unsubscribe(ctx, s.out, s.life.done, false, filters, nil, s.life.wrap)
 }
 
 func (s *v3) Disconnect(ctx context.Context, _ *message.Properties) error {
 	_ = s.out.flush()
 	s.life.closing()
+	s.out.setDisconnect(wire.AppendDisconnect(nil, false, 0, nil))
 	s.c.Disconnect(250)
 	s.life.lost(nil)
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/eclipse/paho.golang/paho/session/state"
 
 	"mqtt/internal/message"
+	"mqtt/internal/wire"
 )
 
 // v5 is the MQTT 5 adapter over paho.golang.
@@ -28,23 +29,18 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	s := &v5{opts: opts, out: out}
 	s.life.init()
 	pc := newPacketConn(newInbound(conn, opts, s.out))
-	if w := opts.Will; w != nil && w.Props != nil {
-		props := willProperties(w.Props)
-		pc.fixFirst = func(b []byte) []byte { return patchWillProperties(b, props) }
-	}
 	cfg := paho.ClientConfig{
 		Conn:          pc,
 		Session:       state.NewInMemory(),
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
 		PingHandler:   &pinger{failed: func(err error) { s.life.lost(err) }},
-		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
-			func(pr paho.PublishReceived) (bool, error) {
-				return true, nil // inbound has delivered it; paho acknowledges it
-			},
-		},
-		OnClientError: func(err error) { s.life.lost(err) },
+		// inbound delivers and acknowledges every PUBLISH; paho never sees one.
+		OnClientError: func(err error) { s.life.lost(s.out.cause(err)) },
 		OnServerDisconnect: func(d *paho.Disconnect) {
 			s.life.lost(disconnectError(d, opts.ClientID))
+			// Every acknowledgement before the DISCONNECT has been counted, and paho reads no more: a drain
+			// must not wait for the reader to notice.
+			s.out.readerStopped()
 		},
 	}
 	s.c = paho.NewClient(cfg)
@@ -60,21 +56,16 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	if opts.Password != nil {
 		cp.PasswordFlag, cp.Password = true, []byte(*opts.Password)
 	}
+	// The CONNECT on the wire is ours (out.connect); paho reads its own for the receive maximum, which
+	// sizes a channel of its, and the keep-alive.
 	if pp := toPacket(opts.ConnectProps); pp != nil {
 		cp.InitProperties(pp)
-		// paho turns an absent request-problem-information into an explicit 0, and mochi then strips user
-		// properties from what it delivers: only send 0 when the user asked for it.
-		cp.Properties.RequestProblemInfo = pp.RequestProblemInfo == nil || *pp.RequestProblemInfo != 0
-		cp.Properties.RequestResponseInfo = pp.RequestResponseInfo != nil && *pp.RequestResponseInfo != 0
-	}
-	if w := opts.Will; w != nil {
-		cp.WillMessage = &paho.WillMessage{Retain: w.Retain, QoS: w.QoS, Topic: w.Topic, Payload: w.Payload}
-		if wp := toPacket(w.Props); wp != nil {
-			cp.InitWillProperties(wp)
-		}
 	}
 	ca, err := s.c.Connect(ctx, cp)
 	if err != nil {
+		if f := s.out.cause(nil); f != nil {
+			return nil, f
+		}
 		if ca != nil && ca.ReasonCode >= 0x80 {
 			ce := &ConnectError{Version: V5, Code: ca.ReasonCode}
 			if ca.Properties != nil {
@@ -123,49 +114,23 @@ func (s *v5) Drain(ctx context.Context) DeliveryReport {
 }
 
 func (s *v5) Subscribe(ctx context.Context, subs []Subscription, props *message.Properties) ([]byte, error) {
-	sp := &paho.Subscribe{}
-	for _, sub := range subs {
-		sp.Subscriptions = append(sp.Subscriptions, paho.SubscribeOptions{
-			Topic: sub.Filter, QoS: sub.QoS, NoLocal: sub.NoLocal,
-			RetainAsPublished: sub.RetainAsPublished, RetainHandling: sub.RetainHandling,
-		})
-	}
-	if pp := toPacket(props); pp != nil {
-		sp.InitProperties(pp)
-	}
-	ctx, cancel := s.life.bind(ctx)
-	defer cancel()
-	sa, err := s.c.Subscribe(ctx, sp)
-	if sa != nil {
-		return sa.Reasons, nil // a refused filter is reported by its reason code, not as a failed SUBSCRIBE
-	}
-	return nil, s.life.wrap(err)
+	// A refused filter is reported by its reason code, not as a failed SUBSCRIBE.
+	return subscribe(ctx, s.out, s.life.done, true, subs, props, nil, nil, s.life.wrap)
+}
+
+func (s *v5) SubscribeThenUnsubscribe(ctx context.Context, subs []Subscription, props *message.Properties, unsubs []string, uprops *message.Properties) ([]byte, error) {
+	return subscribe(ctx, s.out, s.life.done, true, subs, props, unsubs, uprops, s.life.wrap)
 }
 
 func (s *v5) Unsubscribe(ctx context.Context, filters []string, props *message.Properties) error {
-	u := &paho.Unsubscribe{Topics: filters}
-	if pp := toPacket(props); pp != nil {
-		u.Properties = &paho.UnsubscribeProperties{User: paho.UserPropertiesFromPacketUser(pp.User)}
-	}
-	ctx, cancel := s.life.bind(ctx)
-	defer cancel()
-	_, err := s.c.Unsubscribe(ctx, u)
-	return s.life.wrap(err)
+	return unsubscribe(ctx, s.out, s.life.done, true, filters, props, s.life.wrap)
 }
 
 func (s *v5) Disconnect(ctx context.Context, props *message.Properties) error {
-	d := &paho.Disconnect{ReasonCode: 0}
-	if pp := toPacket(props); pp != nil {
-		d.Properties = &paho.DisconnectProperties{
-			SessionExpiryInterval: pp.SessionExpiryInterval,
-			ReasonString:          pp.ReasonString,
-			ServerReference:       pp.ServerReference,
-			User:                  paho.UserPropertiesFromPacketUser(pp.User),
-		}
-	}
 	_ = s.out.flush()
 	s.life.closing()
-	err := s.c.Disconnect(d)
+	s.out.setDisconnect(wire.AppendDisconnect(nil, true, 0, props))
+	err := s.c.Disconnect(&paho.Disconnect{ReasonCode: 0})
 	s.life.lost(nil)
 	return err
 }
@@ -210,6 +175,9 @@ type DisconnectError struct {
 var ErrTakenOver = errors.New("session taken over")
 
 func (e *DisconnectError) Error() string {
+	if e.Code == 0x8E && e.ClientID == "" {
+		return "the broker disconnected us: another client connected with the same id (give each client its own id)"
+	}
 	if e.Code == 0x8E {
 		return fmt.Sprintf("the broker disconnected us: another client connected with id %q (give each client its own id, or leave -i out)", e.ClientID)
 	}

@@ -3,6 +3,8 @@ package wire
 import (
 	"encoding/binary"
 	"fmt"
+
+	"mqtt/internal/message"
 )
 
 // Packet types this package writes or reads besides PUBLISH.
@@ -14,8 +16,8 @@ const (
 )
 
 // AppendPublishHeader appends a PUBLISH up to its payload: fixed header, topic, packet id (when qos > 0)
-// and, on v5, the encoded properties props. The caller appends the payload of payloadLen bytes.
-func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, dup bool, id uint16, props []byte, payloadLen int) []byte {
+// and, on v5, the properties props in their Order. The caller appends the payload of payloadLen bytes.
+func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, dup bool, id uint16, props *message.Properties, payloadLen int) []byte {
 	first := byte(TypePublish<<4) | qos<<1
 	if retain {
 		first |= 1
@@ -27,8 +29,12 @@ func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, du
 	if qos > 0 {
 		n += 2
 	}
+	pl := 0
 	if v5 {
-		n += VarintLen(len(props)) + len(props)
+		if props != nil {
+			pl = PropsLen(props, ForPublish)
+		}
+		n += VarintLen(pl) + pl
 	}
 	dst = append(dst, first)
 	dst = AppendVarint(dst, n)
@@ -38,8 +44,7 @@ func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, du
 		dst = binary.BigEndian.AppendUint16(dst, id)
 	}
 	if v5 {
-		dst = AppendVarint(dst, len(props))
-		dst = append(dst, props...)
+		dst = appendPropsOfLen(dst, props, ForPublish, pl)
 	}
 	return dst
 }
@@ -49,11 +54,13 @@ func AppendPubrel(dst []byte, id uint16) []byte {
 	return append(dst, TypePubrel<<4|2, 2, byte(id>>8), byte(id))
 }
 
+var errShortAck = fmt.Errorf("%w: acknowledgement without a packet identifier", ErrMalformed)
+
 // Ack reads a PUBACK, PUBREC or PUBCOMP body: the packet id and, on v5, the reason code (0 when the
 // packet leaves it out).
 func Ack(body []byte) (id uint16, reason byte, err error) {
 	if len(body) < 2 {
-		return 0, 0, fmt.Errorf("%w: acknowledgement without a packet identifier", ErrMalformed)
+		return 0, 0, errShortAck
 	}
 	id = binary.BigEndian.Uint16(body)
 	if len(body) > 2 {

@@ -106,3 +106,52 @@ func str(b []byte) (string, []byte, error) {
 	v, rest, err := bin(b)
 	return string(v), rest, err
 }
+
+// StringProp finds property id, a UTF-8 string, in a property list of any packet (without its length).
+func StringProp(b []byte, id byte) (string, bool) {
+	for len(b) > 0 {
+		pid := b[0]
+		b = b[1:]
+		var n int
+		switch pid {
+		case PropPayloadFormat, PropRequestProblemInfo, PropRequestResponseInfo, PropMaximumQoS,
+			PropRetainAvailable, PropWildcardSubAvail, PropSubIDAvailable, PropSharedSubAvailable:
+			n = 1
+		case PropServerKeepAlive, PropReceiveMaximum, PropTopicAliasMaximum, PropTopicAlias:
+			n = 2
+		case PropMessageExpiry, PropSessionExpiry, PropWillDelay, PropMaximumPacketSize:
+			n = 4
+		case PropSubscriptionID:
+			_, vn, err := varint(b)
+			if err != nil || vn == 0 {
+				return "", false
+			}
+			n = vn
+		case PropUser:
+			_, rest, err := bin(b)
+			if err != nil {
+				return "", false
+			}
+			n = len(b) - len(rest)
+			_, rest, err = bin(rest)
+			if err != nil {
+				return "", false
+			}
+			n = len(b) - len(rest)
+		default: // strings and binary data
+			v, rest, err := bin(b)
+			if err != nil {
+				return "", false
+			}
+			if pid == id {
+				return string(v), true
+			}
+			n = len(b) - len(rest)
+		}
+		if n > len(b) {
+			return "", false
+		}
+		b = b[n:]
+	}
+	return "", false
+}

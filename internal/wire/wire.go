@@ -83,6 +83,9 @@ func (d *Decoder) Publish(first byte, body []byte, m *message.Message) error {
 			return fmt.Errorf("%w: PUBLISH without a packet identifier", ErrMalformed)
 		}
 		m.MID = binary.BigEndian.Uint16(rest)
+		if m.MID == 0 {
+			return fmt.Errorf("%w: QoS %d PUBLISH with packet identifier 0", ErrMalformed, m.QoS)
+		}
 		rest = rest[2:]
 	}
 	if d.V5 {
@@ -127,8 +130,8 @@ func (d *Decoder) topic(b []byte, m *message.Message) error {
 		return nil
 	}
 	if string(b) != d.last { // compiles to a comparison, not a conversion
-		if !utf8.Valid(b) {
-			return fmt.Errorf("%w: PUBLISH topic is not UTF-8", ErrMalformed)
+		if err := checkTopic(b); err != nil {
+			return err
 		}
 		d.last = string(b)
 	}
@@ -138,6 +141,34 @@ func (d *Decoder) topic(b []byte, m *message.Message) error {
 			d.aliases = make(map[uint16]string)
 		}
 		d.aliases[alias] = m.Topic
+	}
+	return nil
+}
+
+// checkTopic refuses a received topic that libmosquitto refuses: not UTF-8 as MQTT defines it (no NUL,
+// no control characters, no surrogates or non-characters: mosquitto_validate_utf8), or with a wildcard,
+// which only a filter may hold.
+func checkTopic(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return fmt.Errorf("%w: PUBLISH topic with control character %#x", ErrMalformed, c)
+			case c == '+' || c == '#':
+				return fmt.Errorf("%w: PUBLISH topic with the wildcard %q", ErrMalformed, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			return fmt.Errorf("%w: PUBLISH topic is not UTF-8", ErrMalformed)
+		case r >= 0x80 && r <= 0x9f, r&0xfffe == 0xfffe:
+			return fmt.Errorf("%w: PUBLISH topic with character %U", ErrMalformed, r)
+		}
+		i += n
 	}
 	return nil
 }
