@@ -101,6 +101,11 @@ func setupMosquitto(env *testscript.Env) error {
 		return err
 	}
 	text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username, passwd)
+	// A script that carries a file named acl gets it as mosquitto's acl_file: a broker that refuses
+	// publishes (a v5 PUBACK or PUBREC with 0x87) on the topics it does not grant.
+	if acl := filepath.Join(env.WorkDir, "acl"); fileExists(acl) {
+		text += "acl_file " + acl + "\n"
+	}
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		return err
 	}
@@ -126,6 +131,11 @@ func setupMosquitto(env *testscript.Env) error {
 	env.Values["mosquitto"] = p
 	env.Values[brokerProcKey] = new(brokerProc)
 	return nil
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
 
 var linked struct {

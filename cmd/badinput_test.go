@@ -2,14 +2,18 @@ package cmd
 
 import (
 	"context"
+	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"mqtt/internal/iostreams"
 )
@@ -185,16 +189,90 @@ var badInputs = []badInput{
 // TestBadInput: every bad command line gets one Error line naming the problem (and, for a mistake in the
 // arguments, the usage hint), exit code 1, nothing on stdout, and no connection attempt: the broker
 // address the commands are given is a listener that counts what it accepts.
-func TestBadInput(t *testing.T) {
+func TestBadInput(t *testing.T) { runBadInputs(t, badInputs) }
+
+// unreadableInputs need a file the test cannot read: mode 000 stops everyone but root.
+var unreadableInputs = []badInput{
+	{[]string{"pub", "-t", "a", "-f", "$DIR/secret"}, `Unable to read file "$DIR/secret": permission denied.`, false},
+	{[]string{"pub", "-t", "a", "-m", "x", "--cafile", "$DIR/secret"}, "cannot read CA file $DIR/secret: permission denied", false},
+	{[]string{"pub", "-t", "a", "-m", "x", "--tls-use-os-certs", "--cert", "$DIR/secret", "--key", "$DIR/key"}, "cannot read certificate file $DIR/secret: permission denied", false},
+	{[]string{"pub", "-t", "a", "-m", "x", "--tls-use-os-certs", "--cert", "$DIR/cert", "--key", "$DIR/secret"}, "cannot read key file $DIR/secret: permission denied", false},
+	{[]string{"pub", "-t", "a", "-m", "x", "-u", "me", "--password-file", "$DIR/secret"}, "cannot read password file $DIR/secret: permission denied", false},
+}
+
+// TestBadInputUnreadable runs unreadableInputs. Root reads any file, and CI runs as root: there the cases
+// run in a copy of this test binary started as nobody, so that they run everywhere.
+func TestBadInputUnreadable(t *testing.T) {
+	if os.Geteuid() != 0 {
+		runBadInputs(t, unreadableInputs)
+		return
+	}
+	out, err := runAsNobody(t, "^TestBadInputUnreadable$")
+	if err != nil {
+		t.Fatalf("the cases as nobody: %v\n%s", err, out)
+	}
+	// The copy must have run every case, not skipped them.
+	if n := strings.Count(out, "--- PASS: TestBadInputUnreadable/"); n != len(unreadableInputs) {
+		t.Fatalf("%d of %d cases passed as nobody:\n%s", n, len(unreadableInputs), out)
+	}
+}
+
+// nobody is the user id that root's tests drop to (Debian's nobody and nogroup).
+const nobody = 65534
+
+// runAsNobody runs the tests matching pattern in a copy of this test binary as nobody, and returns
+// their verbose output. The copy sits in a folder nobody can enter, as the binary go test built may not.
+func runAsNobody(t *testing.T, pattern string) (string, error) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "mqtt-nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, filepath.Base(self))
+	if err := copyFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a bound on failure only
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-test.run="+pattern, "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func copyFile(dst, src string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// runBadInputs runs each case against a counting listener, in a folder of files (badInputDir) and with
+// the user's settings kept out.
+func runBadInputs(t *testing.T, cases []badInput) {
 	port, accepted := countingListener(t)
 	dir := badInputDir(t)
 	isolateSettings(t, filepath.Join(dir, "xdg"))
-	cases := badInputs
-	if os.Geteuid() == 0 {
-		t.Log("running as root, which reads any file: the unreadable-file cases are skipped")
-	} else {
-		cases = append(cases, unreadableInputs...)
-	}
 	expand := strings.NewReplacer("$PORT", port, "$DIR", dir).Replace
 	for _, c := range cases {
 		args := []string{"mqtt", c.args[0]}
@@ -207,9 +285,9 @@ func TestBadInput(t *testing.T) {
 			name = name[:80] + "..."
 		}
 		t.Run(name, func(t *testing.T) {
-			io, out, errOut := iostreams.Test("")
+			streams, out, errOut := iostreams.Test("")
 			before := accepted.Load()
-			code := RunWith(context.Background(), args, io)
+			code := RunWith(context.Background(), args, streams)
 			if n := accepted.Load() - before; n != 0 {
 				t.Errorf("made %d connection(s) before refusing", n)
 			}
@@ -225,15 +303,6 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
-}
-
-// unreadableInputs need a file the test cannot read: mode 000 stops everyone but root.
-var unreadableInputs = []badInput{
-	{[]string{"pub", "-t", "a", "-f", "$DIR/secret"}, `Unable to read file "$DIR/secret": permission denied.`, false},
-	{[]string{"pub", "-t", "a", "-m", "x", "--cafile", "$DIR/secret"}, "cannot read CA file $DIR/secret: permission denied", false},
-	{[]string{"pub", "-t", "a", "-m", "x", "--tls-use-os-certs", "--cert", "$DIR/secret", "--key", "$DIR/key"}, "cannot read certificate file $DIR/secret: permission denied", false},
-	{[]string{"pub", "-t", "a", "-m", "x", "--tls-use-os-certs", "--cert", "$DIR/cert", "--key", "$DIR/secret"}, "cannot read key file $DIR/secret: permission denied", false},
-	{[]string{"pub", "-t", "a", "-m", "x", "-u", "me", "--password-file", "$DIR/secret"}, "cannot read password file $DIR/secret: permission denied", false},
 }
 
 // toListener is what points a command line at the listener, put before its own arguments: -h 127.0.0.1,

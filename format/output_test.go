@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mqtt/internal/message"
+	"mqtt/internal/testtool"
 )
 
 func TestOutputAndTimestamp(t *testing.T) {
@@ -97,10 +98,7 @@ func TestOutputRefusesUnknown(t *testing.T) {
 
 // The dump reads like `hexdump -C` line for line, without its final offset line.
 func TestHexDumpMatchesHexdump(t *testing.T) {
-	hexdump, err := exec.LookPath("hexdump")
-	if err != nil {
-		t.Skip("no hexdump")
-	}
+	hexdump := testtool.Path(t, "hexdump", "bsdextrautils")
 	for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 32, 33, 256} {
 		b := make([]byte, n)
 		for i := range b {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"mqtt/internal/broker/brokertest"
+	"mqtt/internal/testtool"
 	"mqtt/internal/transport"
 )
 
@@ -14,9 +15,7 @@ import (
 // TLS with certificate files too.
 func TestMosquittoClients(t *testing.T) {
 	for _, tool := range []string{"mosquitto_pub", "mosquitto_sub"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
+		testtool.Path(t, tool, "mosquitto-clients")
 	}
 	b := brokertest.Start(t, transport.TCP, transport.TLS)
 	files := b.Certs.Files(t)

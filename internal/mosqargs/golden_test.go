@@ -115,6 +115,21 @@ func fixture(t *testing.T) string {
 	return dir
 }
 
+// fixtureReader reads files as the programs did in the capture: a relative name from the fixture's cwd.
+func fixtureReader(dir string) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(dir, "cwd", name)
+		}
+		return os.ReadFile(name)
+	}
+}
+
+// fixtureEnv is the capture's HOME and XDG_CONFIG_HOME, in the fixture.
+func fixtureEnv(dir string) map[string]string {
+	return map[string]string{"HOME": filepath.Join(dir, "home"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
+}
+
 // knownDivergences are rows mqtt does not follow on purpose, keyed by the row's note.
 var knownDivergences = map[string]string{
 	// mqtt/internal/property refuses a user-property value that is not UTF-8 (validPairValue), where
@@ -135,13 +150,7 @@ func isRuntime(stderr string) bool {
 func TestGolden(t *testing.T) {
 	rows := loadGolden(t)
 	dir := fixture(t)
-	cwd := filepath.Join(dir, "cwd")
-	readFile := func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(cwd, name)
-		}
-		return os.ReadFile(name)
-	}
+	readFile := fixtureReader(dir)
 	pass, skipped := 0, 0
 	for i, r := range rows {
 		if r.Nondet {
@@ -167,7 +176,7 @@ func TestGolden(t *testing.T) {
 			pass++
 			continue
 		}
-		env := map[string]string{"HOME": filepath.Join(dir, "home"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
+		env := fixtureEnv(dir)
 		if strings.Contains(r.Env, "XDG_CONFIG_HOME unset") {
 			delete(env, "XDG_CONFIG_HOME")
 		}

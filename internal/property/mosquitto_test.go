@@ -4,16 +4,16 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"mqtt/internal/testtool"
 )
 
 // TestCasesAgainstMosquitto runs every case and every cell of the matrix through the installed
-// mosquitto_pub, where there is one, so that the expected texts above are mosquitto's and not a guess.
+// mosquitto_pub (skipped without it, failing under CI=true), so that the expected texts above are
+// mosquitto's and not a guess.
 // Port 1 refuses at once, so an accepted command line ends with "Error: Connection refused".
 func TestCasesAgainstMosquitto(t *testing.T) {
-	path, err := exec.LookPath("mosquitto_pub")
-	if err != nil {
-		t.Skip("mosquitto_pub not installed")
-	}
+	path := testtool.Path(t, "mosquitto_pub", "mosquitto-clients")
 	if testing.Short() {
 		t.Skip("runs mosquitto_pub some 400 times")
 	}

@@ -122,11 +122,11 @@ func dialer(port int) transport.Dialer {
 func connectThrough(t *testing.T, p *proxy, o session.Options) session.Session {
 	t.Helper()
 	o.Dial = dialer(p.port())
-	s, err := session.Connect(context.Background(), o)
+	s, err := session.Connect(session.Bounded(t), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Disconnect(context.Background(), nil) })
+	t.Cleanup(func() { s.Disconnect(session.Bounded(t), nil) })
 	return s
 }
 
@@ -170,10 +170,16 @@ func TestBlockedWriteEnds(t *testing.T) {
 			p.freezeAll()
 			m := &message.Message{Topic: "frozen", Payload: make([]byte, 1000)}
 			start := time.Now()
-			var perr error
-			for perr == nil && time.Since(start) < 30*time.Second {
-				perr = s.Publish(context.Background(), m)
-			}
+			// On a goroutine of its own: the regression this catches is a Publish that never returns.
+			failed := make(chan error, 1)
+			go func() {
+				var perr error
+				for perr == nil && time.Since(start) < session.FailAfter {
+					perr = s.Publish(context.Background(), m)
+				}
+				failed <- perr
+			}()
+			perr := session.Receive(t, failed, "end of a publish into a link that takes nothing")
 			if perr == nil {
 				t.Fatalf("publishing to a link that takes nothing still succeeds after %v", time.Since(start))
 			}
@@ -198,30 +204,31 @@ func TestReconnectAfterACut(t *testing.T) {
 				OnMessage: func(m *message.Message) { got <- string(m.Payload) },
 				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(e session.ReconnectEvent) { notes <- e }},
 			})
-			if _, err := s.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
+			ctx := session.Bounded(t)
+			if _, err := s.Subscribe(ctx, []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
 				t.Fatal(err)
 			}
 			p.cut()
-			if n := <-notes; n.Kind != session.Lost || n.Err == nil {
+			if n := session.Receive(t, notes, "notice of the lost connection"); n.Kind != session.Lost || n.Err == nil {
 				t.Errorf("first notice %+v", n)
 			}
-			if n := <-notes; n.Kind != session.Back || n.Attempts < 1 {
+			if n := session.Receive(t, notes, "notice of the new connection"); n.Kind != session.Back || n.Attempts < 1 {
 				t.Errorf("second notice %+v", n)
 			}
-			pub, err := session.Connect(context.Background(), session.Options{
+			pub, err := session.Connect(ctx, session.Options{
 				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "cut-pub-" + strconv.Itoa(int(v)), CleanSession: true,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer pub.Disconnect(context.Background(), nil)
-			if err := pub.Publish(context.Background(), &message.Message{Topic: topic, Payload: []byte("after"), QoS: 1}); err != nil {
+			defer pub.Disconnect(ctx, nil)
+			if err := pub.Publish(ctx, &message.Message{Topic: topic, Payload: []byte("after"), QoS: 1}); err != nil {
 				t.Fatal(err)
 			}
-			if r := pub.Drain(context.Background()); r.Unacked() != 0 {
+			if r := pub.Drain(ctx); r.Unacked() != 0 {
 				t.Fatalf("publish not acknowledged: %+v", r)
 			}
-			if m := <-got; m != "after" {
+			if m := session.Receive(t, got, "message published after the reconnect"); m != "after" {
 				t.Errorf("got %q after reconnecting, want after", m)
 			}
 		})
@@ -239,7 +246,8 @@ func TestReconnectResendsUnacknowledged(t *testing.T) {
 			seen := make(map[string]bool)
 			var mu sync.Mutex
 			all := make(chan struct{})
-			sub, err := session.Connect(context.Background(), session.Options{
+			ctx := session.Bounded(t)
+			sub, err := session.Connect(ctx, session.Options{
 				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "resend-sub-" + strconv.Itoa(int(v)), CleanSession: true,
 				OnMessage: func(m *message.Message) {
 					mu.Lock()
@@ -253,8 +261,8 @@ func TestReconnectResendsUnacknowledged(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer sub.Disconnect(context.Background(), nil)
-			if _, err := sub.Subscribe(context.Background(), []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
+			defer sub.Disconnect(ctx, nil)
+			if _, err := sub.Subscribe(ctx, []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
 				t.Fatal(err)
 			}
 			p := startProxy(t, b.AddrOf(transport.TCP))
@@ -266,13 +274,11 @@ func TestReconnectResendsUnacknowledged(t *testing.T) {
 				if i == n/2 {
 					p.cut() // mid-stream, with messages in flight
 				}
-				err := pub.Publish(context.Background(), &message.Message{Topic: topic, Payload: []byte(strconv.Itoa(i)), QoS: 1})
+				err := pub.Publish(ctx, &message.Message{Topic: topic, Payload: []byte(strconv.Itoa(i)), QoS: 1})
 				if err != nil {
 					t.Fatal(err)
 				}
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
 			if r := pub.Drain(ctx); r.Unacked() != 0 || r.Sent != n {
 				t.Fatalf("after a cut: %+v, want all %d acknowledged", r, n)
 			}

@@ -124,7 +124,7 @@ func TestOutboundAcknowledgements(t *testing.T) {
 	}
 	ack(wire.TypePubcomp, 2)
 	ack(wire.TypePuback, 3, 0x87) // not authorised
-	r := o.window.drain(ctx, nil)
+	r := o.window.drain(Bounded(t), nil)
 	if r.Sent != 3 || r.Acked != 2 || r.Refused != 1 || r.LastReason == "" {
 		t.Errorf("report %+v, want 3 sent, 2 acked, 1 refused with its reason", r)
 	}
@@ -136,18 +136,18 @@ func TestOutboundFlushesWhenTheWindowIsFull(t *testing.T) {
 	c := &writeConn{wrote: make(chan struct{}, 1)}
 	o := newOutbound(c, false)
 	o.start(1, 0)
-	ctx := context.Background()
+	ctx := Bounded(t)
 	if err := o.publish(ctx, &message.Message{Topic: "t", QoS: 1}, nil); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
 	go func() { done <- o.publish(ctx, &message.Message{Topic: "t", QoS: 1}, nil) }()
 	// The first message reaches the connection while the second waits for room; its PUBACK makes room.
-	<-c.wrote
+	Receive(t, c.wrote, "write of the first message while the second waits")
 	if err := o.ack(wire.TypePuback, []byte{0, 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
+	if err := Receive(t, done, "end of the second publish after the PUBACK made room"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -270,13 +270,13 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 	o := newOutbound(dead, false)
 	o.keep = true
 	o.start(1, 0)
-	ctx := context.Background()
+	ctx := Bounded(t)
 	if err := o.publish(ctx, &message.Message{Topic: "t", Payload: []byte("a"), QoS: 1}, nil); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
 	go func() { done <- o.publish(ctx, &message.Message{Topic: "t", Payload: []byte("b"), QoS: 1}, nil) }()
-	<-dead.wrote // the second publish flushed the first into the dead connection
+	Receive(t, dead.wrote, "flush of the first message into the dead connection") // by the second publish
 
 	next := &writeConn{}
 	o.attach(next)
@@ -286,7 +286,7 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 	if err := o.ack(wire.TypePuback, []byte{0, 1}); err != nil { // the resent first message makes room
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
+	if err := Receive(t, done, "end of the second publish once the resent first made room"); err != nil {
 		t.Fatalf("second publish: %v, want it to wait for room rather than fail", err)
 	}
 	if err := o.flush(); err != nil {

@@ -8,7 +8,7 @@ import (
 func TestWindowCountsEveryOutcome(t *testing.T) {
 	w := newWindow(2)
 	done := make(chan struct{})
-	ctx := context.Background()
+	ctx := Bounded(t)
 	for i := 0; i < 2; i++ {
 		if err := w.acquire(ctx, done); err != nil {
 			t.Fatal(err)
@@ -18,12 +18,15 @@ func TestWindowCountsEveryOutcome(t *testing.T) {
 	third := make(chan error, 1)
 	go func() { third <- w.acquire(ctx, done) }()
 	w.settle(settleAcked, "")
-	if err := <-third; err != nil {
+	if err := Receive(t, third, "room for a third publish after a settle"); err != nil {
 		t.Fatal(err)
 	}
 	w.settle(settleRefused, "Quota exceeded")
 	w.settle(settleAcked, "")
 	r := w.drain(ctx, done)
+	if ctx.Err() != nil {
+		t.Fatalf("drain waited until the test's bound with %+v: an outcome went uncounted", r)
+	}
 	if r.Sent != 3 || r.Acked != 2 || r.Refused != 1 || r.LastReason != "Quota exceeded" || r.Unacked() != 1 {
 		t.Fatalf("report %+v", r)
 	}
@@ -32,7 +35,7 @@ func TestWindowCountsEveryOutcome(t *testing.T) {
 func TestWindowDrainAfterLostConnection(t *testing.T) {
 	w := newWindow(4)
 	done := make(chan struct{})
-	ctx := context.Background()
+	ctx := Bounded(t)
 	for i := 0; i < 3; i++ {
 		_ = w.acquire(ctx, done)
 	}
@@ -45,6 +48,9 @@ func TestWindowDrainAfterLostConnection(t *testing.T) {
 	// The ack reader counts what had arrived, then finishes; drain waits for it.
 	go func() { w.settle(settleAcked, ""); w.finish() }()
 	r := w.drain(ctx, done)
+	if ctx.Err() != nil {
+		t.Fatalf("drain after a lost connection waited until the test's bound with %+v", r)
+	}
 	if r.Acked != 2 || r.Unacked() != 1 {
 		t.Fatalf("report %+v", r)
 	}

@@ -6,16 +6,16 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"mqtt/internal/testtool"
 )
 
-// TestMessagesAgainstMosquitto runs the installed mosquitto clients, where there are any, on a refused
-// argument for every entry of Messages. Argument errors stop them before they connect.
+// TestMessagesAgainstMosquitto runs the installed mosquitto clients (skipped without them, failing under
+// CI=true) on a refused argument for every entry of Messages. Argument errors stop them before they
+// connect.
 func TestMessagesAgainstMosquitto(t *testing.T) {
 	for arg, texts := range Messages {
-		path, err := exec.LookPath(arg.Program)
-		if err != nil {
-			t.Skipf("%s not installed", arg.Program)
-		}
+		path := testtool.Path(t, arg.Program, "mosquitto-clients")
 		bad := "a/+x"
 		validate := ValidatePublish
 		if texts.Filter {
