@@ -143,6 +143,7 @@ func flagValues(name string) completion.Values {
 	if f := connFlagNamed(name); f != nil {
 		return f.values
 	}
+	words := func(w ...string) completion.Values { return completion.Values{Words: w} }
 	switch name {
 	case "qos":
 		return words("0", "1", "2")
@@ -158,9 +159,8 @@ func flagValues(name string) completion.Values {
 	return completion.Values{}
 }
 
-// profileNames are listed by `mqtt profile list` as the user presses Tab: the first word of each of its
-// lines is a name (the default one is followed by "(default)").
-var profileNames = completion.Values{Listed: []string{"profile", "list"}}
+// profileNames are what --profile takes, which `mqtt profile show` and `remove` take too.
+func profileNames() completion.Values { return connFlagNamed("profile").values }
 
 // argValues is what the positional arguments of the command at path can be.
 func argValues(path string) completion.Values {
@@ -168,7 +168,7 @@ func argValues(path string) completion.Values {
 	case "mqtt completion":
 		return completion.Values{Words: completion.Shells()}
 	case "mqtt profile show", "mqtt profile remove":
-		return profileNames
+		return profileNames()
 	}
 	return completion.Values{}
 }

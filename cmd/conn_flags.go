@@ -80,9 +80,9 @@ func parseConn(c *cli.Context, e connEnv) (*connOptions, error) {
 	}
 	o, err := v.parse(e)
 	if err != nil {
-		return nil, withNote(err, v.note(settingFlags))
+		return nil, withNote(err, v.note(settingFlags()))
 	}
-	o.DestinationNote = v.note(destinationFlags)
+	o.DestinationNote = v.note(connNames(isDestination))
 	return o, nil
 }
 

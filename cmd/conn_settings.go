@@ -76,7 +76,7 @@ type connValues struct {
 
 func newConnValues(c *cli.Context, e connEnv) (*connValues, error) {
 	v := &connValues{c: c, env: map[string]string{}}
-	for _, f := range settingFlags {
+	for _, f := range settingFlags() {
 		if val := e.getenv(envName(settingKey(f))); val != "" {
 			b, err := v.normalize(f, val, envName(settingKey(f)))
 			if err != nil {

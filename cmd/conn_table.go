@@ -49,8 +49,6 @@ var (
 	dirs  = completion.Values{Paths: completion.Dirs}
 )
 
-func words(w ...string) completion.Values { return completion.Values{Words: w} }
-
 // connTable is the connection flags every command shares, spelled as in the mosquitto man pages, in the
 // order of --help. Numbers are read as strings so that a bad value gets mosquitto's message rather than
 // Go's. protocol-version's default is the command's (connFlags).
@@ -70,21 +68,24 @@ var connTable = []connFlag{
 	{names: []string{"pw", "P"}, usage: "password (visible in ps: prefer --password-file or MQTT_PASSWORD)", group: groupLogin, key: "password", password: true},
 	{names: []string{"password-file"}, usage: "read the password from the first line of `FILE`", group: groupLogin, key: "password-file", path: true, password: true},
 	{names: []string{"password-prompt"}, kind: switchFlag, usage: "ask for the password on the terminal (with -u)", group: groupLogin, key: "password-prompt", password: true},
-	{names: []string{"profile"}, usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)", group: groupConnection, values: profileNames},
+	{names: []string{"profile"}, usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)", group: groupConnection,
+		// Listed by `mqtt profile list` as the user presses Tab: the first word of each of its lines is a
+		// name (the default one is followed by "(default)").
+		values: completion.Values{Listed: []string{"profile", "list"}}},
 	{names: []string{"disable-clean-session", "c"}, kind: switchFlag, usage: "keep the session when disconnected (needs -i)", group: groupConnection, key: "disable-clean-session"},
 	{names: []string{"session-expiry-interval", "x"}, usage: "v5 session expiry in seconds, -1 for never", group: groupV5, key: "session-expiry-interval", arg: "seconds"},
 	{names: []string{"protocol-version", "V"}, usage: "MQTT version: 31, 311 or 5", group: groupConnection, key: "protocol-version", arg: "version",
-		values: words("5", "311", "31", "mqttv5", "mqttv311", "mqttv31")},
+		values: completion.Values{Words: []string{"5", "311", "31", "mqttv5", "mqttv311", "mqttv31"}}},
 	{names: []string{"will-topic"}, usage: "topic of the last-will message", group: groupWill, key: "will-topic"},
 	{names: []string{"will-payload"}, usage: "payload of the last-will message", group: groupWill, key: "will-payload", arg: "payload"},
-	{names: []string{"will-qos"}, value: "0", usage: "QoS of the last-will message", group: groupWill, key: "will-qos", values: words("0", "1", "2")},
+	{names: []string{"will-qos"}, value: "0", usage: "QoS of the last-will message", group: groupWill, key: "will-qos", values: completion.Values{Words: []string{"0", "1", "2"}}},
 	{names: []string{"will-retain"}, kind: switchFlag, usage: "retain the last-will message", group: groupWill, key: "will-retain"},
 	{names: []string{"cafile"}, usage: "CA certificates (PEM) to verify the broker; turns TLS on", group: groupTLS, key: "cafile", values: files, path: true, destination: true},
 	{names: []string{"capath"}, usage: "directory of CA certificates (PEM); turns TLS on", group: groupTLS, key: "capath", values: dirs, arg: "dir", path: true, destination: true},
 	{names: []string{"cert"}, usage: "client certificate (PEM)", group: groupTLS, key: "cert", values: files, path: true},
 	{names: []string{"key"}, usage: "client private key (PEM)", group: groupTLS, key: "key", values: files, path: true},
 	{names: []string{"insecure"}, kind: switchFlag, usage: "do not check that the broker's certificate names the host", group: groupTLS, key: "insecure"},
-	{names: []string{"tls-version"}, usage: "tlsv1.3, tlsv1.2 or tlsv1.1", group: groupTLS, key: "tls-version", arg: "version", values: words("tlsv1.3", "tlsv1.2", "tlsv1.1")},
+	{names: []string{"tls-version"}, usage: "tlsv1.3, tlsv1.2 or tlsv1.1", group: groupTLS, key: "tls-version", arg: "version", values: completion.Values{Words: []string{"tlsv1.3", "tlsv1.2", "tlsv1.1"}}},
 	{names: []string{"tls-alpn"}, usage: "TLS ALPN protocol", group: groupTLS, key: "tls-alpn", arg: "protocol"},
 	{names: []string{"tls-use-os-certs"}, kind: switchFlag, usage: "verify the broker with the system's CA certificates; turns TLS on", group: groupTLS, key: "tls-use-os-certs", destination: true},
 	{names: []string{"proxy"}, usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]", group: groupConnection, key: "proxy", arg: "URL", destination: true},
@@ -97,7 +98,7 @@ var connTable = []connFlag{
 	{names: []string{"psk-identity"}, usage: "not supported (Go's TLS has no PSK)", group: groupNotSupported, arg: "identity", unsupported: noPSK},
 	{names: []string{"tls-engine"}, usage: "not supported (OpenSSL engines)", group: groupNotSupported, arg: "engine", unsupported: noEngines},
 	// pem is what Go reads; only engine is refused.
-	{names: []string{"keyform"}, usage: "pem (engine is not supported)", group: groupTLS, arg: "pem|engine", values: words("pem"), unsupported: noEngines},
+	{names: []string{"keyform"}, usage: "pem (engine is not supported)", group: groupTLS, arg: "pem|engine", values: completion.Values{Words: []string{"pem"}}, unsupported: noEngines},
 	{names: []string{"tls-engine-kpass-sha1"}, usage: "not supported (OpenSSL engines)", group: groupNotSupported, arg: "hash", unsupported: noEngines},
 }
 
@@ -151,7 +152,8 @@ func connFlagOfKey(key string) *connFlag {
 // isSettingKey says whether a profile may hold key.
 func isSettingKey(key string) bool { return connFlagOfKey(key) != nil }
 
-// connNames are the long names of the connection flags that is says yes to, in the table's order.
+// connNames are the long names of the connection flags that is says yes to, in the table's order. They
+// are listed on use, not at init, which every run pays for.
 func connNames(is func(*connFlag) bool) []string {
 	var out []string
 	for i := range connTable {
@@ -162,15 +164,14 @@ func connNames(is func(*connFlag) bool) []string {
 	return out
 }
 
-var (
-	// settingFlags are the connection flags a profile or an MQTT_* variable may set. The rest are not
-	// about where and how to connect (-d, --quiet, -D) or are refused anyway (--psk).
-	settingFlags = connNames(func(f *connFlag) bool { return f.key != "" })
-	// destinationFlags are the settings that say where to connect: the ones a failed connection is about.
-	destinationFlags = connNames(func(f *connFlag) bool { return f.destination })
-	// passwordFlags are the ways to give a password. Only one place's way counts (see passwordSource).
-	passwordFlags = connNames(func(f *connFlag) bool { return f.password })
-)
+// What connNames may ask of a flag.
+func isSetting(f *connFlag) bool     { return f.key != "" } // a profile or an MQTT_* variable may set it
+func isDestination(f *connFlag) bool { return f.destination }
+func isPassword(f *connFlag) bool    { return f.password }
+
+// settingFlags are the connection flags a profile or an MQTT_* variable may set. The rest are not about
+// where and how to connect (-d, --quiet, -D) or are refused anyway (--psk).
+func settingFlags() []string { return connNames(isSetting) }
 
 // settingKey is the name a flag has in a profile and, upper-cased, in MQTT_*.
 func settingKey(flag string) string {

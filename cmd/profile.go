@@ -186,7 +186,7 @@ func profileAdd(c *cli.Context, e connEnv) error {
 	}
 	p := profile.Profile{}
 	ways := 0
-	for _, flag := range settingFlags {
+	for _, flag := range settingFlags() {
 		if !isSet(c, flag) {
 			continue
 		}
