@@ -152,8 +152,8 @@ func connFlagOfKey(key string) *connFlag {
 // isSettingKey says whether a profile may hold key.
 func isSettingKey(key string) bool { return connFlagOfKey(key) != nil }
 
-// connNames are the long names of the connection flags that is says yes to, in the table's order. They
-// are listed on use, not at init, which every run pays for.
+// connNames are the long names of the connection flags for which is reports true, in the table's
+// order. They are listed on use, not at init, which every run pays for.
 func connNames(is func(*connFlag) bool) []string {
 	var out []string
 	for i := range connTable {
