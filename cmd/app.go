@@ -59,8 +59,8 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 	setHelpFlags.Do(func() {
 		// urfave/cli makes -h help and -v version, in package variables; mosquitto's -h is the host and
 		// mosquitto_sub's -v is verbose.
-		cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
-		cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+		cli.HelpFlag = named(&cli.BoolFlag{Name: "help", Usage: "show help"})
+		cli.VersionFlag = named(&cli.BoolFlag{Name: "version", Usage: "print the version"})
 		cli.HelpPrinter, cli.FlagStringer = printHelp, flagString
 	})
 	app := &cli.App{
@@ -80,6 +80,9 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 		},
 		Commands: []*cli.Command{pubCommand(io), subCommand(io), rrCommand(io), brokerCommand(io), profileCommand(io), completionCommand(io), manCommand(io)},
 	}
+	for _, c := range app.Commands {
+		withVersionFlag(c, io.Out)
+	}
 	var prepare func([]*cli.Command)
 	prepare = func(cs []*cli.Command) {
 		for _, c := range cs {
@@ -87,13 +90,11 @@ func newApp(io *iostreams.IOStreams) *cli.App {
 			if c.Before == nil {
 				c.Before = rememberSetFlags
 			}
+			withNames(c.Flags)
 			prepare(c.Subcommands)
 		}
 	}
 	prepare(app.Commands)
-	for _, c := range app.Commands {
-		withVersionFlag(c, io.Out)
-	}
 	return app
 }
 
@@ -220,7 +221,7 @@ func valueFlags(app *cli.App, args []string) map[string]bool {
 		return out
 	}
 	for _, f := range c.Flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
+		if _, isBool := unwrapFlag(f).(*cli.BoolFlag); isBool {
 			continue
 		}
 		for _, n := range f.Names() {
