@@ -51,3 +51,23 @@ func TestFlagNamesCutsAsUrfaveDoes(t *testing.T) {
 		}
 	}
 }
+
+// A command line that names a command builds that command alone; any other builds them all.
+func TestNewAppBuildsTheCommandNamed(t *testing.T) {
+	io, _, _ := iostreams.Test("")
+	var names []string
+	for _, c := range newApp(io).Commands {
+		names = append(names, c.Name)
+	}
+	for _, name := range names {
+		cs := newApp(io, name, "--help").Commands
+		if len(cs) != 1 || cs[0].Name != name {
+			t.Errorf("mqtt %s: built %d commands", name, len(cs))
+		}
+	}
+	for _, args := range [][]string{nil, {"help", "pub"}, {"pubb"}, {"-t", "x", "pub"}} {
+		if got := len(newApp(io, args...).Commands); got != len(names) {
+			t.Errorf("mqtt %q: built %d commands, want all %d", args, got, len(names))
+		}
+	}
+}
