@@ -208,8 +208,6 @@ func argNoun(flag string) string {
 	return "value"
 }
 
-func pid() int { return os.Getpid() }
-
 // valueFlags names every flag of the command in args[1] that takes a value, with its dashes, so that the
 // -D rewriting leaves `-m -D` (a message that reads "-D") alone.
 func valueFlags(app *cli.App, args []string) map[string]bool {

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"mqtt/internal/iostreams"
-	"mqtt/internal/message"
 	"mqtt/internal/session"
 	"mqtt/internal/transport"
 	"mqtt/internal/wire"
@@ -42,21 +41,6 @@ func debugOut(conn *connOptions, streams *iostreams.IOStreams) io.Writer {
 		return streams.Out
 	}
 	return streams.ErrOut
-}
-
-// receiveMaximum makes a v5 CONNECT say it takes at most n messages in flight, unless -D gave a
-// receive-maximum: mosquitto_sub -C and mosquitto_rr ask for no more than they will print.
-func (conn *connOptions) receiveMaximum(n uint16) {
-	s := &conn.Session
-	if s.Version != session.V5 || s.ConnectProps != nil && s.ConnectProps.ReceiveMaximum != nil {
-		return
-	}
-	p := s.ConnectProps.Clone()
-	if p == nil {
-		p = &message.Properties{}
-	}
-	p.ReceiveMaximum = &n
-	s.ConnectProps = p
 }
 
 // explainConnectFailure prefers the transport's explanation of a TLS failure, which is one sentence
