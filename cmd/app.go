@@ -169,7 +169,7 @@ func report(io *iostreams.IOStreams, prog string, err error) int {
 		}
 		return e.code
 	}
-	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(err.Error())))
+	fmt.Fprintln(io.ErrOut, label(io, "Error: "+oneLine(errorText(err))))
 	var n *notedError
 	if errors.As(err, &n) {
 		fmt.Fprintln(io.ErrOut, label(io, "Note: "+n.note+"."))

@@ -52,7 +52,8 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 }
 
 func linkedPub(c *mosqargs.Config, conn *connOptions) *pubOptions {
-	o := &pubOptions{conn: conn, QoS: byte(c.QoS), Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay}
+	o := &pubOptions{conn: conn, Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay}
+	o.QoS = byte(c.QoS)
 	if c.Topic != nil {
 		o.Topic = *c.Topic
 	}
@@ -95,14 +96,14 @@ func linkedSub(c *mosqargs.Config, conn *connOptions) *subOptions {
 }
 
 func linkedRR(c *mosqargs.Config, conn *connOptions) *rrOptions {
-	p := &pubOptions{conn: conn, QoS: byte(c.QoS), Repeat: 1, Mode: modeMessage}
+	o := &rrOptions{conn: conn, Format: linkedFormat(c), Timeout: time.Duration(c.Timeout) * time.Second}
+	o.QoS, o.Mode = byte(c.QoS), modeMessage
 	if c.Topic != nil {
-		p.Topic = *c.Topic
+		o.Topic = *c.Topic
 	}
 	if c.MessageMode == mosqargs.MsgCmdLine {
-		p.Message = c.Message // mosquitto_rr sends -f and -s requests empty: it never reads them
+		o.Message = c.Message // mosquitto_rr sends -f and -s requests empty: it never reads them
 	}
-	o := &rrOptions{pub: p, Format: linkedFormat(c), Timeout: time.Duration(c.Timeout) * time.Second}
 	if c.ResponseTopic != nil {
 		o.ResponseTopic = *c.ResponseTopic
 	}
