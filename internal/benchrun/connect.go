@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mqtt/internal/bench/latency"
+	"mqtt/internal/bench/schedule"
 	"mqtt/internal/session"
 )
 
@@ -38,18 +39,9 @@ func (g *gate) wait(ctx context.Context) error {
 	slot := g.next
 	g.next = g.next.Add(g.period)
 	g.mu.Unlock()
-	d := time.Until(slot)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	var w schedule.Waiter
+	defer w.Stop()
+	return w.Until(ctx, slot)
 }
 
 // dialer connects sessions at the connect rate and records how long each took.

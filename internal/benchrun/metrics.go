@@ -22,7 +22,7 @@ func (r *run) metrics() []metrics.Role {
 		ro := metrics.Role{Name: result.Pub, Errors: map[string]uint64{}, Histograms: snap(map[string]*latency.Recorder{
 			result.Ack: r.ack, result.SendDelay: r.delay, result.Connect: r.pubDial.connect})}
 		for _, c := range r.pubs {
-			addTally(&ro, c.tally.Client(c.g, c.id, 0))
+			addTally(&ro, &c.tally)
 		}
 		roles = append(roles, ro)
 	}
@@ -30,14 +30,15 @@ func (r *run) metrics() []metrics.Role {
 		ro := metrics.Role{Name: result.Sub, Errors: map[string]uint64{}, Histograms: snap(map[string]*latency.Recorder{
 			result.Latency: r.e2e, result.LatencyRaw: r.raw, result.Connect: r.subDial.connect})}
 		for _, c := range r.subs {
-			addTally(&ro, c.tally.Client(c.i, c.id, 0))
+			addTally(&ro, &c.tally)
 		}
 		roles = append(roles, ro)
 	}
 	return roles
 }
 
-func addTally(ro *metrics.Role, c result.Client) {
+func addTally(ro *metrics.Role, t *result.Tally) {
+	c := t.Client(0, "", 0)
 	ro.Messages += c.Total
 	ro.Bytes += c.Bytes
 	for k, v := range c.Errors {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mqtt/internal/bench/header"
+	"mqtt/internal/bench/metrics"
 	"mqtt/internal/bench/result"
 	"mqtt/internal/bench/shard"
 	"mqtt/internal/bench/template"
@@ -53,7 +54,13 @@ func TestPairsAtAFixedRate(t *testing.T) {
 	o := options(t, result.Settings{Scenario: PubSub, Shape: Pairs, Publishers: 2, Subscribers: 2, Rate: 400, Count: 200})
 	var start time.Time
 	o.OnStart = func(s time.Time) { start = s }
+	var read func() []metrics.Role
+	o.OnMetrics = func(f func() []metrics.Role) { read = f }
 	r := mustRun(t, o)
+	// What /metrics would serve: the same counts, and the latency histogram.
+	if ro := read(); len(ro) != 2 || ro[0].Messages != 200 || ro[1].Messages != 200 || ro[1].Histograms[result.Latency].TotalCount() != 200 {
+		t.Fatalf("metrics %+v", ro)
+	}
 	loss := r.Loss()
 	if loss.Expected != 200 || loss.Distinct != 200 || loss.Lost != 0 || loss.Duplicates != 0 || loss.Reordered != 0 {
 		t.Fatalf("delivery %+v, want 200 of 200 once, in order", loss)
