@@ -47,21 +47,21 @@ func benchFlags(scenario string) []cli.Flag {
 	var flags []cli.Flag
 	if scenario == "conn" {
 		flags = []cli.Flag{
-			&cli.IntFlag{Name: "connections", Aliases: []string{"n"}, Value: 1000, Usage: "connections to hold (all shards)"},
-			&cli.StringFlag{Name: "duration", Value: "10s", Usage: "hold the connections this long"},
-			&cli.StringFlag{Name: "churn", Usage: "close and reopen each connection this often while held"},
+			&cli.IntFlag{Name: "connections", Aliases: []string{"n"}, Value: 1000, Usage: "hold `N` connections (all shards)"},
+			&cli.StringFlag{Name: "duration", Value: "10s", Usage: "hold the connections for `DURATION`"},
+			&cli.StringFlag{Name: "churn", Usage: "close and reopen each connection every `DURATION` while held"},
 		}
 	} else {
 		flags = messageFlags(scenario)
 	}
 	flags = append(flags,
-		&cli.StringFlag{Name: "connect-rate", Usage: "connections opened per second (default: as fast as they go)"},
+		&cli.StringFlag{Name: "connect-rate", Usage: "open `N` connections per second (default: as fast as they go)"},
 		&cli.StringFlag{Name: "client-id", Value: "mqtt-bench-%i", Usage: "client id `TEMPLATE` (%i); the role is appended (-pub, -sub, -conn)"},
 		&cli.StringFlag{Name: "shard", Usage: "run shard `i/N` of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)"},
 		&cli.StringFlag{Name: "start-at", Usage: "start at `TIME` (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together"},
 		&cli.StringFlag{Name: "run", Usage: "run id `SEED` every shard shares (default: from --start-at and the settings)"},
 		&cli.StringFlag{Name: "prometheus", Usage: "serve /metrics on `ADDR` (host:port) while the run goes"},
-		&cli.IntFlag{Name: "workers", Value: 64, Usage: "connections dialled at once"},
+		&cli.IntFlag{Name: "workers", Value: 64, Usage: "dial `N` connections at once"},
 	)
 	flags = append(flags, reportFlags()...)
 	return append(flags, connFlags("311")...)
@@ -73,37 +73,37 @@ func messageFlags(scenario string) []cli.Flag {
 		topic = "bench/#"
 	}
 	flags := []cli.Flag{
-		&cli.IntFlag{Name: "pubs", Value: 1, Usage: "publishers (all shards)"},
-		&cli.IntFlag{Name: "subs", Value: 1, Usage: "subscribers (all shards)"},
+		&cli.IntFlag{Name: "pubs", Value: 1, Usage: "`N` publishers (all shards)"},
+		&cli.IntFlag{Name: "subs", Value: 1, Usage: "`N` subscribers (all shards)"},
 		&cli.StringFlag{Name: "topic", Aliases: []string{"t"}, Value: topic, Usage: "topic `TEMPLATE` (%i, %c, %s)"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "QoS of publishers and subscribers"},
-		&cli.StringFlag{Name: "pub-qos", Usage: "QoS of the publishers (default --qos)"},
-		&cli.StringFlag{Name: "sub-qos", Usage: "QoS of the subscriptions (default --qos)"},
+		&cli.StringFlag{Name: "pub-qos", Usage: "`QOS` of the publishers (default --qos)"},
+		&cli.StringFlag{Name: "sub-qos", Usage: "`QOS` of the subscriptions (default --qos)"},
 		&cli.BoolFlag{Name: "retain", Aliases: []string{"r"}, Usage: "publish retained messages"},
 		&cli.IntFlag{Name: "size", Aliases: []string{"s"}, Value: 128, Usage: "payload `BYTES` (at least 40, the header)"},
-		&cli.StringFlag{Name: "rate", Usage: "total messages per second, split across publishers (default: as fast as they go)"},
-		&cli.StringFlag{Name: "interval", Usage: "time between two messages of one publisher (instead of --rate)"},
-		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "total messages (all publishers; sub: per subscriber)"},
-		&cli.StringFlag{Name: "duration", Usage: "run this long (default 10s without --count)"},
-		&cli.StringFlag{Name: "warmup", Usage: "send for this long before counting"},
-		&cli.IntFlag{Name: "inflight", Value: 100, Usage: "QoS 1/2 messages a publisher may have unacknowledged"},
-		&cli.StringFlag{Name: "shape", Value: "pairs", Usage: "pubsub: pairs, fanout or fanin ($share)"},
-		&cli.StringFlag{Name: "drain", Value: "5s", Usage: "wait at most this long for messages on their way once publishing ends"},
-		&cli.StringFlag{Name: "sub-delay", Usage: "hold each received message this long: a slow consumer"},
+		&cli.StringFlag{Name: "rate", Usage: "send `N` messages per second in all, split across publishers (default: as fast as they go)"},
+		&cli.StringFlag{Name: "interval", Usage: "`DURATION` between two messages of one publisher (instead of --rate)"},
+		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "send `N` messages in all (sub: receive N per subscriber)"},
+		&cli.StringFlag{Name: "duration", Usage: "run for `DURATION` (default 10s without --count)"},
+		&cli.StringFlag{Name: "warmup", Usage: "send for `DURATION` before counting"},
+		&cli.IntFlag{Name: "inflight", Value: 100, Usage: "`N` QoS 1/2 messages a publisher may have unacknowledged"},
+		&cli.StringFlag{Name: "shape", Value: "pairs", Usage: "`SHAPE` of a pubsub run: pairs, fanout or fanin ($share)"},
+		&cli.StringFlag{Name: "drain", Value: "5s", Usage: "wait at most `DURATION` for messages on their way once publishing ends"},
+		&cli.StringFlag{Name: "sub-delay", Usage: "hold each received message for `DURATION`: a slow consumer"},
 	}
 	if scenario == "sub" {
-		flags[0] = &cli.IntFlag{Name: "pubs", Usage: "publishers of the load, for the header check (default: any)"}
+		flags[0] = &cli.IntFlag{Name: "pubs", Usage: "`N` publishers make the load, for the header check (default: any)"}
 	}
 	return flags
 }
 
 func calibrateFlags() []cli.Flag {
 	return append([]cli.Flag{
-		&cli.IntFlag{Name: "pubs", Value: 1, Usage: "publishers"},
-		&cli.IntFlag{Name: "subs", Value: 1, Usage: "subscribers"},
+		&cli.IntFlag{Name: "pubs", Value: 1, Usage: "`N` publishers"},
+		&cli.IntFlag{Name: "subs", Value: 1, Usage: "`N` subscribers"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "QoS of publishers and subscribers"},
 		&cli.IntFlag{Name: "size", Aliases: []string{"s"}, Value: 128, Usage: "payload `BYTES`"},
-		&cli.StringFlag{Name: "duration", Value: "3s", Usage: "run this long"},
+		&cli.StringFlag{Name: "duration", Value: "3s", Usage: "run for `DURATION`"},
 	}, reportFlags()...)
 }
 

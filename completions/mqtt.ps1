@@ -256,30 +256,30 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('subs'); Usage = 'subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
-                @{ Names = @('pub-qos'); Usage = 'QoS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-qos'); Usage = 'QoS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'total messages per second, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('interval'); Usage = 'time between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('count', 'C'); Usage = 'total messages (all publishers; sub: per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'run this long (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('warmup'); Usage = 'send for this long before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('shape'); Usage = 'pubsub: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('drain'); Usage = 'wait at most this long for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-delay'); Usage = 'hold each received message this long: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('connect-rate'); Usage = 'connections opened per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('workers'); Usage = 'connections dialled at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
@@ -387,30 +387,30 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('subs'); Usage = 'subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
-                @{ Names = @('pub-qos'); Usage = 'QoS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-qos'); Usage = 'QoS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'total messages per second, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('interval'); Usage = 'time between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('count', 'C'); Usage = 'total messages (all publishers; sub: per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'run this long (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('warmup'); Usage = 'send for this long before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('shape'); Usage = 'pubsub: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('drain'); Usage = 'wait at most this long for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-delay'); Usage = 'hold each received message this long: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('connect-rate'); Usage = 'connections opened per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('workers'); Usage = 'connections dialled at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
@@ -464,30 +464,30 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('subs'); Usage = 'subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
-                @{ Names = @('pub-qos'); Usage = 'QoS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-qos'); Usage = 'QoS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'total messages per second, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('interval'); Usage = 'time between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('count', 'C'); Usage = 'total messages (all publishers; sub: per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'run this long (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('warmup'); Usage = 'send for this long before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('shape'); Usage = 'pubsub: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('drain'); Usage = 'wait at most this long for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-delay'); Usage = 'hold each received message this long: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('connect-rate'); Usage = 'connections opened per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('workers'); Usage = 'connections dialled at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
@@ -541,30 +541,30 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'publishers of the load, for the header check (default: any)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('subs'); Usage = 'subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers make the load, for the header check (default: any)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
-                @{ Names = @('pub-qos'); Usage = 'QoS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-qos'); Usage = 'QoS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'total messages per second, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('interval'); Usage = 'time between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('count', 'C'); Usage = 'total messages (all publishers; sub: per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'run this long (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('warmup'); Usage = 'send for this long before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('shape'); Usage = 'pubsub: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('drain'); Usage = 'wait at most this long for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('sub-delay'); Usage = 'hold each received message this long: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('connect-rate'); Usage = 'connections opened per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('workers'); Usage = 'connections dialled at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
@@ -618,16 +618,16 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('connections', 'n'); Usage = 'connections to hold (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'hold the connections this long'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('churn'); Usage = 'close and reopen each connection this often while held'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('connect-rate'); Usage = 'connections opened per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connections', 'n'); Usage = 'hold N connections (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'hold the connections for DURATION'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('churn'); Usage = 'close and reopen each connection every DURATION while held'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('workers'); Usage = 'connections dialled at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
@@ -681,11 +681,11 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'publishers'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('subs'); Usage = 'subscribers'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
                 @{ Names = @('size', 's'); Usage = 'payload BYTES'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'run this long'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
