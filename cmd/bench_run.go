@@ -63,7 +63,14 @@ func benchAction(c *cli.Context, scenario string, streams *iostreams.IOStreams) 
 	if err != nil {
 		return err
 	}
-	return rep.write(out, streams)
+	if err := rep.write(out, streams); err != nil {
+		return err
+	}
+	// Interrupted, the run still reports what it measured, and exits as an interrupted command does.
+	if sig, interrupted := signalled(c.Context); interrupted {
+		return &exitError{code: sig.ExitCode()}
+	}
+	return nil
 }
 
 // parseBench reads the scenario's flags into the options of a run, the same in every shard.
