@@ -10,6 +10,7 @@
 #              -message-interval 0, at QoS 0 and QoS 1
 #   conn       mqtt bench conn: 10,000 connections held, connect rate, memory per connection
 #   calibrate  mqtt bench calibrate: messages/s per core of the tool itself
+#   example    the README's example: 10 pairs at QoS 1, 10,000 msgs/s for 10 s after a 2 s warm-up
 # Run it under the shared lock, one figure or all:
 #   flock /tmp/mqtt-bench.lock scripts/bench-figures.sh [pubsub|pub|conn|calibrate ...]
 # MQTT=path/to/mqtt (else built from this checkout); KRYLOVSK=path/to/mqtt-benchmark (build it outside
@@ -25,7 +26,7 @@ mqtt=${MQTT:-$dir/mqtt}
 [ -n "${MQTT:-}" ] || (cd "$(dirname "$0")/.." && go build -o "$mqtt" .)
 krylovsk=${KRYLOVSK:-/tmp/mqtt-benchmark/mqtt-benchmark}
 n=${N:-200000}
-figures=${*:-pubsub pub conn calibrate}
+figures=${*:-pubsub pub conn calibrate example}
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_connections -1\nset_tcp_nodelay true\nmax_queued_messages 0\nmax_inflight_messages 0\nlog_dest none\n' "$port" > "$dir/m.conf"
@@ -70,6 +71,10 @@ fig_conn() {
 fig_calibrate() {
   "$mqtt" bench calibrate --duration 5s 2>/dev/null > "$dir/out"
   grep -E '^(Sub stats|CPU|Calibration)' "$dir/out" | sed 's/^/calib   /'
+}
+
+fig_example() {
+  "$mqtt" bench -p "$port" --pubs 10 --subs 10 -q 1 --rate 10000 --duration 12s --warmup 2s --size 100 2>/dev/null | sed 's/^/example /'
 }
 
 for f in $figures; do "fig_$f"; done
