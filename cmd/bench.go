@@ -92,7 +92,7 @@ func messageFlags(scenario string) []cli.Flag {
 		&cli.StringFlag{Name: "sub-delay", Usage: "hold each received message for `DURATION`: a slow consumer"},
 	}
 	if scenario == "sub" {
-		flags[0] = &cli.IntFlag{Name: "pubs", Usage: "`N` publishers make the load, for the header check (default: any)"}
+		flags[0] = &cli.IntFlag{Name: "pubs", Usage: "`N` publishers make the load (default: up to 4096)"}
 	}
 	return flags
 }

@@ -569,7 +569,7 @@ complete -c mqtt -n '__mqtt_is mqtt bench pub' -l keyform -x -a 'pem' -d 'pem (e
 complete -c mqtt -n '__mqtt_is mqtt bench pub' -l tls-engine-kpass-sha1 -x -d 'not supported (OpenSSL engines)'
 complete -c mqtt -n '__mqtt_is mqtt bench pub' -l help -d 'show help'
 
-complete -c mqtt -n '__mqtt_is mqtt bench sub' -l pubs -x -d 'N publishers make the load, for the header check (default: any)'
+complete -c mqtt -n '__mqtt_is mqtt bench sub' -l pubs -x -d 'N publishers make the load (default: up to 4096)'
 complete -c mqtt -n '__mqtt_is mqtt bench sub' -l subs -x -d 'N subscribers (all shards)'
 complete -c mqtt -n '__mqtt_is mqtt bench sub' -l topic -o t -x -d 'topic TEMPLATE (%i, %c, %s)'
 complete -c mqtt -n '__mqtt_is mqtt bench sub' -l qos -o q -x -a '0 1 2' -d 'QoS of publishers and subscribers'

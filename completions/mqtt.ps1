@@ -541,7 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Commands = @(
             )
             Flags = @(
-                @{ Names = @('pubs'); Usage = 'N publishers make the load, for the header check (default: any)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pubs'); Usage = 'N publishers make the load (default: up to 4096)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }

@@ -25,8 +25,9 @@ const drainAfterStop = 5 * time.Second
 // readBatch is the longest a message waits to be read with the next in an unpaced run (session.Options).
 const readBatch = time.Millisecond
 
-// anyPublisher bounds the publisher index a sub run accepts when it is not told how many there are.
-const anyPublisher = 1 << 16
+// anyPublisher bounds the publisher index a sub run accepts when it is not told how many there are
+// (--pubs): each subscriber keeps a slot per publisher, 8 bytes each until that publisher is seen.
+const anyPublisher = 1 << 12
 
 type pubClient struct {
 	g      int
