@@ -114,6 +114,7 @@ func newApp(io *iostreams.IOStreams, args ...string) *cli.App {
 				c.Before = rememberSetFlags
 			}
 			withNames(c.Flags)
+			withoutFlagActions(c)
 			prepare(c.Subcommands)
 		}
 	}
