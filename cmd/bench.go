@@ -86,7 +86,7 @@ func messageFlags(scenario string) []cli.Flag {
 		&cli.StringFlag{Name: "count", Aliases: []string{"C"}, Usage: "send `N` messages in all (sub: receive N per subscriber)"},
 		&cli.StringFlag{Name: "duration", Usage: "run for `DURATION` (default 10s without --count)"},
 		&cli.StringFlag{Name: "warmup", Usage: "send for `DURATION` before counting"},
-		&cli.IntFlag{Name: "inflight", Value: 100, Usage: "`N` QoS 1/2 messages a publisher may have unacknowledged"},
+		&cli.IntFlag{Name: "inflight", Usage: "`N` QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)"},
 		&cli.StringFlag{Name: "shape", Value: "pairs", Usage: "`SHAPE` of a pubsub run: pairs, fanout or fanin ($share)"},
 		&cli.StringFlag{Name: "drain", Value: "5s", Usage: "wait at most `DURATION` for messages on their way once publishing ends"},
 		&cli.StringFlag{Name: "sub-delay", Usage: "hold each received message for `DURATION`: a slow consumer"},

@@ -21,6 +21,7 @@ import (
 	"mqtt/internal/benchrun"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/transport"
+	"mqtt/internal/wire"
 )
 
 const defaultBenchDuration = 10 * time.Second
@@ -168,8 +169,15 @@ func parseMessages(c *cli.Context, scenario string, s *result.Settings, o *bench
 	if s.Count == 0 && s.Duration == 0 {
 		s.Duration = result.Duration(defaultBenchDuration)
 	}
-	if s.PubQoS > 0 {
+	switch {
+	case s.PubQoS > 0 && isSet(c, "inflight"):
 		s.Inflight = c.Int("inflight")
+	case s.PubQoS == 1:
+		s.Inflight = wire.InflightQoS1
+	case s.PubQoS == 2:
+		// mosquitto takes 20 QoS 2 messages in flight from a 3.1.1 client (see wire.InflightQoS2); past
+		// that the loss would be the tool's choice, not the broker's behaviour under load.
+		s.Inflight = wire.InflightQoS2
 	}
 	return nil
 }

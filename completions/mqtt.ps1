@@ -269,7 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
@@ -400,7 +400,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
@@ -477,7 +477,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
@@ -554,7 +554,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
