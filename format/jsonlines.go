@@ -29,7 +29,8 @@ type JSONOptions struct {
 //
 // Members, in this order: "topic"; "payload", a string when the payload is UTF-8, else base64 followed by
 // "encoding":"base64" (with EmbedPayload, a payload that is valid JSON is embedded as JSON instead; an empty
-// payload is never JSON, so it is ""); "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
+// payload is never JSON, so it is ""); "decoded", when the payload was decoded (AppendDecoded), its
+// value as JSON; "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
 // in RFC 3339 with microseconds; "size", the payload length in bytes; and, when the message has MQTT 5
 // properties, "properties" with each PUBLISH property under its spec name as mosquitto_pub -D spells it.
 type JSONLines struct {
@@ -57,11 +58,20 @@ func NewJSONLines(o JSONOptions) (*JSONLines, error) {
 // Append appends m as one JSON object and a newline. It never fails, and it allocates nothing once dst has
 // room (json.Valid, for EmbedPayload, uses a pooled scanner).
 func (j *JSONLines) Append(dst []byte, m *message.Message) ([]byte, error) {
+	return j.append(dst, m, nil)
+}
+
+// append appends m, with decoded (compact JSON) as "decoded" when it is not nil.
+func (j *JSONLines) append(dst []byte, m *message.Message, decoded []byte) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, `{"topic":`...)
 	dst = appendJSONText(dst, m.Topic)
 	dst = append(dst, `,"payload":`...)
 	dst = j.appendPayload(dst, m.Payload)
+	if decoded != nil {
+		dst = append(dst, `,"decoded":`...)
+		dst = append(dst, decoded...)
+	}
 	dst = append(dst, `,"qos":`...)
 	dst = strconv.AppendUint(dst, uint64(m.QoS), 10)
 	dst = append(dst, `,"retain":`...)
