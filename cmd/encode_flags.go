@@ -54,7 +54,7 @@ func checkEncode(c *cli.Context, topic string, body []byte) error {
 func encodeErr(err error) error {
 	var ee *publish.EncodeError
 	if errors.As(err, &ee) {
-		return &problem{id: errPubOption, args: []any{fmt.Sprintf("message %d %s; nothing more was sent.", ee.N, ee.Err)}}
+		return &problem{id: errPubOption, args: []any{fmt.Sprintf("message %d: %s; nothing more was sent.", ee.N, ee.Err)}}
 	}
-	return &problem{id: errPubOption, args: []any{fmt.Sprintf("the message %s; nothing was sent.", err)}}
+	return &problem{id: errPubOption, args: []any{fmt.Sprintf("%s; nothing was sent.", err)}}
 }
