@@ -3,13 +3,13 @@ package format
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"mqtt/internal/message"
+	"mqtt/internal/payloadkind"
 )
 
 // JSONOptions are the flags of --json.
@@ -56,7 +56,7 @@ func NewJSONLines(o JSONOptions) (*JSONLines, error) {
 }
 
 // Append appends m as one JSON object and a newline. It never fails, and it allocates nothing once dst has
-// room (json.Valid, for EmbedPayload, uses a pooled scanner).
+// room.
 func (j *JSONLines) Append(dst []byte, m *message.Message) ([]byte, error) {
 	return j.append(dst, m, nil)
 }
@@ -111,8 +111,8 @@ func (j *JSONLines) appendPayload(dst, p []byte) []byte {
 		dst = append(dst, '"')
 		dst = base64.StdEncoding.AppendEncode(dst, p)
 		return append(dst, `","encoding":"base64"`...)
-	case j.embed && json.Valid(p):
-		// json.Valid does not check the UTF-8 inside strings; the payload must be UTF-8 to stay JSON.
+	case j.embed && payloadkind.IsJSON(p):
+		// IsJSON does not check the UTF-8 inside strings; the payload must be UTF-8 to stay JSON.
 		// Compacted, so that the object stays on one line (the pretty layout re-indents it anyway).
 		return appendJSONLayout(dst, p, false)
 	}
