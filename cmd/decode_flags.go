@@ -60,7 +60,8 @@ func codecOptions(c *cli.Context, format string) codec.Options {
 // contentOptions are the decode and filter flags, everything in them read and compiled before connecting.
 type contentOptions struct {
 	format string // --decode as given; "" without
-	// formatGiven is -F: mosquitto's format prints the payload as it came, decoded or not.
+	// formatGiven is -F or --output: they print the payload as it came, decoded or not (%x, a hex
+	// dump of the bytes received).
 	formatGiven bool
 	decoder     *codec.Decoder
 	filter      *jq.Query
@@ -70,7 +71,7 @@ type contentOptions struct {
 // parseContent reads and compiles --decode's schemas and the jq expressions; nil when no flag asks for
 // any of it, so that the plain path has no stage at all.
 func parseContent(c *cli.Context) (*contentOptions, error) {
-	o := &contentOptions{format: c.String("decode"), formatGiven: isSet(c, "format")}
+	o := &contentOptions{format: c.String("decode"), formatGiven: isSet(c, "format") || isSet(c, "output")}
 	if isSet(c, "select") && (isSet(c, "format") || c.Bool("json")) {
 		return nil, usageErr(errSubFormat, "--select prints what its expression yields instead of each message: leave out -F and --json.")
 	}
