@@ -25,14 +25,14 @@ var (
 )
 
 // AppendDecoded shows d in place of the payload when it is structured, indented and coloured as a JSON
-// payload is; text and bytes are shown as the payload itself is.
+// payload is, cut as a payload is; text and bytes are shown as the payload itself is.
 func (p *Pretty) AppendDecoded(dst []byte, m *message.Message, d Decoded) ([]byte, error) {
 	if !d.Structured {
 		return p.Append(dst, m)
 	}
 	dst = p.appendHeader(dst, m)
-	dst, _ = p.appendJSON(dst, d.JSON)
-	return dst, nil
+	dst, shown := p.appendJSON(dst, d.JSON)
+	return p.appendCut(dst, len(d.JSON), shown), nil // the size is the decoded JSON's, what was cut
 }
 
 // AppendDecoded is Append with "decoded" after "payload": the payload stays exact (a format that did not

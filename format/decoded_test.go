@@ -40,6 +40,17 @@ func TestPrettyAppendDecoded(t *testing.T) {
 	}
 }
 
+// A decoded value past MaxPayload is cut as a payload is, with the decoded JSON's size.
+func TestPrettyAppendDecodedCut(t *testing.T) {
+	p := NewPretty(PrettyOptions{Location: time.UTC, MaxPayload: 10})
+	m := &message.Message{Topic: "t", Payload: []byte{1}, Received: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	got, _ := p.AppendDecoded(nil, m, Decoded{JSON: []byte(`[1,2,3,4,5,6,7,8,9]`), Structured: true})
+	want := "── 2026-12-01 Tuesday ──\n10:00:00.000  t  q0\n  [\n    1,\n    2,\n    3,\n    4,\n    5\n  … (19 bytes, 10 shown)\n"
+	if string(got) != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
 func TestValues(t *testing.T) {
 	if got := string(NewValues(false, false).Append(nil, []byte(`{"a":[1,2]}`))); got != "{\"a\":[1,2]}\n" {
 		t.Errorf("pipe: %q", got)

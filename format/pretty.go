@@ -312,18 +312,23 @@ func (p *Pretty) appendPayload(dst, b []byte) []byte {
 		shown = min(len(b), p.max, prettyHexRows*p.row)
 		dst = p.appendHexDump(dst, b[:shown])
 	}
-	if shown < len(b) {
-		dst = append(dst, "  "...)
-		dst = p.on(dst, prettyDimSGR)
-		dst = append(dst, "… ("...)
-		dst = strconv.AppendInt(dst, int64(len(b)), 10)
-		dst = append(dst, " bytes, "...)
-		dst = strconv.AppendInt(dst, int64(shown), 10)
-		dst = append(dst, " shown)"...)
-		dst = p.off(dst)
-		dst = append(dst, '\n')
+	return p.appendCut(dst, len(b), shown)
+}
+
+// appendCut notes, under a payload of size bytes of which shown were shown, how much was left out.
+func (p *Pretty) appendCut(dst []byte, size, shown int) []byte {
+	if shown >= size {
+		return dst
 	}
-	return dst
+	dst = append(dst, "  "...)
+	dst = p.on(dst, prettyDimSGR)
+	dst = append(dst, "… ("...)
+	dst = strconv.AppendInt(dst, int64(size), 10)
+	dst = append(dst, " bytes, "...)
+	dst = strconv.AppendInt(dst, int64(shown), 10)
+	dst = append(dst, " shown)"...)
+	dst = p.off(dst)
+	return append(dst, '\n')
 }
 
 // prettyTextCut is where text is cut: at most max bytes, backed off to the start of a UTF-8 sequence.
