@@ -104,6 +104,23 @@ func parseContent(c *cli.Context) (*contentOptions, error) {
 	return o, nil
 }
 
+// forView is o for printer p: the terminal view decodes auto when no flag asked for a format, so that
+// it shows Sparkplug B by metric, as it shows JSON indented.
+func forView(o *contentOptions, p format.Printer) (*contentOptions, error) {
+	if _, view := p.(*format.Pretty); !view || (o != nil && o.format != "") {
+		return o, nil
+	}
+	if o == nil {
+		o = &contentOptions{}
+	}
+	d, err := codec.NewDecoder(codec.Options{Format: codec.Auto})
+	if err != nil {
+		return nil, err
+	}
+	o.format, o.decoder = codec.Auto, d
+	return o, nil
+}
+
 // schemaFormat is the format a schema flag belongs to.
 func schemaFormat(flag string) string {
 	if flag == "avro-schema" {

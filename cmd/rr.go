@@ -102,6 +102,9 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if o.content, err = parseContent(c); err != nil {
 		return nil, err
 	}
+	if o.content, err = forView(o.content, o.Format); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

@@ -144,6 +144,9 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.content, err = parseContent(c); err != nil {
 		return nil, err
 	}
+	if o.content, err = forView(o.content, o.Format); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
