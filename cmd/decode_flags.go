@@ -145,12 +145,13 @@ func codecErr(flag string, err error) error {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// wire puts the content stage between the receiver's filters and the printer po configures: the
+// wire puts the content stage between the receiver's filters and the printer p that po configures: the
 // receiver's Options.Filter, and the notes to sum up at the end.
-func (o *contentOptions) wire(po *receive.PrinterOptions, errOut io.Writer, streams *iostreams.IOStreams) (func(*message.Message) bool, *contentNotes) {
+func (o *contentOptions) wire(p format.Printer, po *receive.PrinterOptions, errOut io.Writer, streams *iostreams.IOStreams) (func(*message.Message) bool, *contentNotes) {
 	stage, notes := o.stage(errOut, streams)
 	po.Content = stage
-	po.Values = format.NewValues(streams.OutTTY, streams.ColorOut)
+	_, view := p.(*format.Pretty) // --select's values are indented where messages would be shown as records
+	po.Values = format.NewValues(view, streams.ColorOut)
 	po.DecodedAsPayload = !o.formatGiven
 	return stage.Keep, notes
 }

@@ -122,7 +122,7 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 	po := receive.PrinterOptions{Hold: true, OnFormatError: formatErrors(messageErrOut(o.conn, streams))}
 	filter := correlated(corr, o.conn.Debug, streams.ErrOut)
 	if o.content != nil {
-		keep, notes := o.content.wire(&po, messageErrOut(o.conn, streams), streams)
+		keep, notes := o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
 		defer notes.summary()
 		filter = both(filter, keep)
 	}

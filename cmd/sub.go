@@ -165,7 +165,7 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 	ro := o.receiveOptions(deadline, nil)
 	var notes *contentNotes
 	if o.content != nil {
-		ro.Filter, notes = o.content.wire(&po, messageErrOut(o.conn, streams), streams)
+		ro.Filter, notes = o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
 	}
 	defer notes.summary()
 	ro.Consumer = receive.NewPrinter(o.Format, streams.Out, po)
