@@ -119,3 +119,34 @@ func BenchmarkReceiverFilter(b *testing.B) {
 		i++
 	}
 }
+
+// sub --decode json --json: the decoded value is written beside the payload from reused buffers.
+func TestDecodedJSONLinesAllocateNothing(t *testing.T) {
+	d, err := codec.NewDecoder(codec.Options{Format: codec.JSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := receive.NewContent(receive.ContentOptions{Show: true, Decode: func(topic string, payload []byte) (receive.Value, error) {
+		v, err := d.Decode(topic, payload)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	}})
+	j, err := format.NewJSONLines(format.JSONOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r := receive.New(receive.Options{Filter: stage.Keep, Consumer: receive.NewPrinter(j, &out, receive.PrinterOptions{Content: stage})})
+	m := msg("sensors/1", `{"temp": 31.5, "id": "sensor-1"}`, false)
+	r.Message(m)
+	r.Idle()
+	if !strings.Contains(out.String(), `"decoded":{"temp":31.5,"id":"sensor-1"}`) {
+		t.Fatalf("printed %s", out.String())
+	}
+	r = receive.New(receive.Options{Filter: stage.Keep, Consumer: receive.NewPrinter(j, io.Discard, receive.PrinterOptions{Content: stage})})
+	if n := testing.AllocsPerRun(1000, func() { r.Message(m) }); n != 0 {
+		t.Errorf("%v allocations a message, want 0", n)
+	}
+}
