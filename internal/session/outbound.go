@@ -35,7 +35,7 @@ type outbound struct {
 	werr    error
 
 	bufMu sync.Mutex
-	buf   []byte
+	buf   *[]byte // what publish has encoded and not yet written: from writeBufs, for one burst
 
 	window    *window
 	maxPacket uint32
@@ -43,11 +43,14 @@ type outbound struct {
 	// must end the connection even while a write is blocked, since the ping needs the same lock.
 	writeTimeout time.Duration
 
-	idMu     sync.Mutex
-	state    [65536]byte // per packet id: 0 free, else what it waits for
+	idMu sync.Mutex
+	// state is what each packet identifier in use waits for; an identifier not in it is free. A map
+	// holds only what is in flight (the window, and a few requests), where an array of every
+	// identifier cost 64 KiB a session.
+	state    map[uint16]byte
 	nextID   uint16
 	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
-	received [1024]uint64        // QoS 2 messages received whose PUBREL has not come, by id
+	received map[uint16]struct{} // QoS 2 messages received whose PUBREL has not come
 	// onSubscribed is told each SUBACK (Options.OnSubscribed).
 	onSubscribed func(id uint16, codes []byte)
 	version      byte
@@ -71,6 +74,12 @@ const (
 	flushAt = 64 << 10
 )
 
+// writeBufs lends publish its buffer for a burst of messages, and takes it back with the flush that
+// ends the burst: an idle session holds no write buffer, and a busy one gets the same buffer back
+// from the pool (one per P) without allocating. Shared by every session of the process, as it is
+// only a cache of free memory.
+var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2*flushAt); return &b }}
+
 // pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, with pkt nil, a QoS 2 message whose
 // PUBREL awaits its PUBCOMP.
 type pendingPacket struct {
@@ -79,14 +88,14 @@ type pendingPacket struct {
 }
 
 func newOutbound(c net.Conn, v5 bool) *outbound {
-	return &outbound{conn: c, v5: v5, nextID: 1}
+	return &outbound{conn: c, v5: v5, nextID: 1, state: make(map[uint16]byte)}
 }
 
 // attach makes c the connection to write to. What was buffered for the old one is dropped: QoS 0 is
 // at most once, and QoS 1 and 2 go again with resend.
 func (o *outbound) attach(c net.Conn) {
 	o.bufMu.Lock()
-	o.buf = o.buf[:0]
+	o.putBuf()
 	o.bufMu.Unlock()
 	o.writeMu.Lock()
 	o.conn, o.werr = c, nil
@@ -94,7 +103,7 @@ func (o *outbound) attach(c net.Conn) {
 	o.idMu.Lock()
 	for id, st := range o.state {
 		if st == waitSuback { // the old connection's SUBSCRIBE will never be acknowledged
-			o.state[id] = 0
+			delete(o.state, id)
 		}
 	}
 	for id, r := range o.requests {
@@ -206,10 +215,14 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	m.MID = id // for the caller to show (pub -v); 0 at QoS 0
 	o.bufMu.Lock()
 	defer o.bufMu.Unlock()
-	start := len(o.buf)
-	o.buf = wire.AppendPublishHeader(o.buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
+	if o.buf == nil {
+		o.buf = writeBufs.Get().(*[]byte)
+	}
+	buf := o.buf
+	start := len(*buf)
+	*buf = wire.AppendPublishHeader(*buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
 	if id != 0 && o.keep {
-		pkt := append(append(make([]byte, 0, len(o.buf)-start+len(m.Payload)), o.buf[start:]...), m.Payload...)
+		pkt := append(append(make([]byte, 0, len(*buf)-start+len(m.Payload)), (*buf)[start:]...), m.Payload...)
 		o.idMu.Lock()
 		if o.pending == nil {
 			o.pending = make(map[uint16]*pendingPacket)
@@ -219,15 +232,15 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 		o.idMu.Unlock()
 	}
 	if len(m.Payload) < flushAt {
-		o.buf = append(o.buf, m.Payload...)
-		if len(o.buf) < flushAt {
+		*buf = append(*buf, m.Payload...)
+		if len(*buf) < flushAt {
 			return nil
 		}
 		return o.flushLocked()
 	}
 	// A large payload is written from where it is rather than copied.
-	_, err := o.write(o.buf, m.Payload)
-	o.buf = o.buf[:0]
+	_, err := o.write(*buf, m.Payload)
+	o.putBuf()
 	return err
 }
 
@@ -239,30 +252,48 @@ func (o *outbound) flush() error {
 }
 
 func (o *outbound) flushLocked() error {
-	if len(o.buf) == 0 {
+	if o.buf == nil {
 		return nil
 	}
-	_, err := o.write(o.buf)
-	if cap(o.buf) > 4*flushAt {
-		o.buf = nil
-	} else {
-		o.buf = o.buf[:0]
+	var err error
+	if len(*o.buf) > 0 {
+		_, err = o.write(*o.buf)
 	}
+	o.putBuf()
 	return err
+}
+
+// putBuf gives the write buffer back to the pool, emptied; one that grew large for a message's
+// properties is left to the collector rather than kept for every burst after.
+func (o *outbound) putBuf() {
+	if o.buf == nil {
+		return
+	}
+	if cap(*o.buf) <= 4*flushAt {
+		*o.buf = (*o.buf)[:0]
+		writeBufs.Put(o.buf)
+	}
+	o.buf = nil
 }
 
 // take returns a free identifier for a message of this QoS; the window guarantees there is one.
 func (o *outbound) take(qos byte) uint16 {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
+	wait := byte(waitPuback)
+	if qos == 2 {
+		wait = waitPubrec
+	}
+	return o.takeLocked(wait)
+}
+
+// takeLocked returns the next identifier not in use, marked as waiting for wait.
+func (o *outbound) takeLocked(wait byte) uint16 {
 	for o.state[o.nextID] != 0 {
 		o.next()
 	}
 	id := o.nextID
-	o.state[id] = waitPuback
-	if qos == 2 {
-		o.state[id] = waitPubrec
-	}
+	o.state[id] = wait
 	o.next()
 	return id
 }
@@ -355,7 +386,7 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		_, err := o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
 		return err
 	}
-	o.state[id] = 0
+	delete(o.state, id)
 	delete(o.pending, id)
 	o.idMu.Unlock()
 	if reason >= 0x80 {

@@ -38,12 +38,7 @@ func (o *outbound) send(packets ...outgoing) ([]*request, []uint16, error) {
 		o.requests = make(map[uint16]*request)
 	}
 	for i, p := range packets {
-		for o.state[o.nextID] != 0 {
-			o.next()
-		}
-		id := o.nextID
-		o.state[id] = waitSuback
-		o.next()
+		id := o.takeLocked(waitSuback)
 		reqs[i], ids[i] = &request{typ: p.ack, done: make(chan struct{})}, id
 		o.requests[id] = reqs[i]
 		buf = append(buf, p.build(id)...)
@@ -76,7 +71,7 @@ func (o *outbound) forget(id uint16, r *request) {
 	o.idMu.Lock()
 	if o.requests[id] == r {
 		delete(o.requests, id)
-		o.state[id] = 0
+		delete(o.state, id)
 	}
 	o.idMu.Unlock()
 }
@@ -101,7 +96,7 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 		return nil
 	}
 	delete(o.requests, id)
-	o.state[id] = 0
+	delete(o.state, id)
 	o.idMu.Unlock()
 	r.codes = append([]byte(nil), codes...)
 	if typ == wire.TypeSuback && o.onSubscribed != nil {
@@ -117,17 +112,20 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 func (o *outbound) receiveQoS2(id uint16) bool {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
-	if o.received[id/64]&(1<<(id%64)) != 0 {
+	if _, ok := o.received[id]; ok {
 		return false
 	}
-	o.received[id/64] |= 1 << (id % 64)
+	if o.received == nil {
+		o.received = make(map[uint16]struct{})
+	}
+	o.received[id] = struct{}{}
 	return true
 }
 
 // releaseReceived forgets a QoS 2 message once its PUBREL has come.
 func (o *outbound) releaseReceived(id uint16) {
 	o.idMu.Lock()
-	o.received[id/64] &^= 1 << (id % 64)
+	delete(o.received, id)
 	o.idMu.Unlock()
 }
 
