@@ -20,11 +20,17 @@ import (
 // three goroutine hand-offs and a dozen allocations each inside the libraries.
 type inbound struct {
 	net.Conn
-	buf  []byte // buf[r:w] is read and not yet framed
+	buf  []byte // buf[r:w] is read and not yet framed (readbuf.go)
 	r, w int
-	pass []byte // whole packets for the library; it reads them with Read
-	off  int    // how much of pass the library has read
-	err  error  // the connection's read error, returned once pass is empty
+	// small is the buffer of a quiet connection; lent, when set, is the stream buffer buf is, from
+	// readBufs. filled says the last read filled buf to its end, lastRead is how much it read.
+	small    []byte
+	lent     *[]byte
+	filled   bool
+	lastRead int
+	pass     []byte // whole packets for the library; it reads them with Read
+	off      int    // how much of pass the library has read
+	err      error  // the connection's read error, returned once pass is empty
 
 	out       *outbound // counts the acknowledgements of what we publish, and writes
 	dec       wire.Decoder
@@ -43,13 +49,12 @@ type inbound struct {
 	now time.Time // when the bytes in buf arrived
 }
 
-const inboundBuf = 64 << 10
-
 func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
 	in := &inbound{
-		Conn: c, out: out, buf: make([]byte, inboundBuf), dec: wire.Decoder{V5: opts.Version == V5},
+		Conn: c, out: out, dec: wire.Decoder{V5: opts.Version == V5},
 		onMessage: opts.OnMessage, onIdle: opts.OnIdle, src: c,
 	}
+	in.useSmall()
 	if opts.Version == V5 && opts.ConnectProps != nil && opts.ConnectProps.MaximumPacketSize != nil {
 		in.maxPacket = int(*opts.ConnectProps.MaximumPacketSize)
 	}
@@ -235,27 +240,6 @@ func (in *inbound) traced(first byte, body []byte) {
 	}
 }
 
-// makeRoom keeps the unframed bytes at the front of a buffer that can take more of a packet of size
-// need (0 when the header is incomplete). A large packet's buffer grows as its bytes arrive, never to
-// more than twice what came: a header may claim 256 MiB that never follow.
-func (in *inbound) makeRoom(need int) {
-	if in.r == in.w {
-		in.r, in.w = 0, 0
-		if len(in.buf) > inboundBuf {
-			in.buf = make([]byte, inboundBuf) // one large packet does not pin its buffer for the session
-		}
-	}
-	if in.r > 0 && len(in.buf)-in.r < max(need, 8) {
-		in.w = copy(in.buf, in.buf[in.r:in.w])
-		in.r = 0
-	}
-	if need > len(in.buf) && in.w == len(in.buf) {
-		nb := make([]byte, min(need, 2*len(in.buf)))
-		in.w = copy(nb, in.buf[in.r:in.w])
-		in.buf, in.r = nb, 0
-	}
-}
-
 // fill reads once from the connection, after telling the command that everything so far was delivered.
 func (in *inbound) fill() error {
 	if in.delivered && in.onIdle != nil {
@@ -264,6 +248,7 @@ func (in *inbound) fill() error {
 	}
 	n, err := in.src.Read(in.buf[in.w:])
 	in.w += n
+	in.filled, in.lastRead = in.w == len(in.buf), n
 	in.now = time.Now()
 	return err
 }
