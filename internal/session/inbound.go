@@ -161,6 +161,7 @@ func (in *inbound) handle(first byte, packet, body []byte) error {
 		if err := in.checkConnack(body); err != nil {
 			return err
 		}
+		in.out.sessionStarted(body[0]&1 != 0)
 	case wire.TypePingresp, wire.TypeDisconnect:
 	case wire.TypeAuth:
 		if !in.dec.V5 {

@@ -43,14 +43,11 @@ type outbound struct {
 	// must end the connection even while a write is blocked, since the ping needs the same lock.
 	writeTimeout time.Duration
 
-	idMu sync.Mutex
-	// state is what each packet identifier in use waits for; an identifier not in it is free. A map
-	// holds only what is in flight (the window, and a few requests), where an array of every
-	// identifier cost 64 KiB a session.
-	state    map[uint16]byte
+	idMu     sync.Mutex
+	state    idTable // what each packet identifier in use waits for
 	nextID   uint16
 	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
-	received map[uint16]struct{} // QoS 2 messages received whose PUBREL has not come
+	received idTable             // QoS 2 messages received whose PUBREL has not come
 	// onSubscribed is told each SUBACK (Options.OnSubscribed).
 	onSubscribed func(id uint16, codes []byte)
 	version      byte
@@ -80,15 +77,17 @@ const (
 // only a cache of free memory.
 var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2*flushAt); return &b }}
 
-// pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, with pkt nil, a QoS 2 message whose
-// PUBREL awaits its PUBCOMP.
+// pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, released, a QoS 2 message whose
+// PUBREL awaits its PUBCOMP. The PUBLISH is kept after its PUBREC for a broker that comes back
+// without the session: it has lost the message with it, and only the PUBLISH delivers it.
 type pendingPacket struct {
-	seq uint64
-	pkt []byte
+	seq      uint64
+	pkt      []byte
+	released bool
 }
 
 func newOutbound(c net.Conn, v5 bool) *outbound {
-	return &outbound{conn: c, v5: v5, nextID: 1, state: make(map[uint16]byte)}
+	return &outbound{conn: c, v5: v5, nextID: 1}
 }
 
 // attach makes c the connection to write to. What was buffered for the old one is dropped: QoS 0 is
@@ -101,11 +100,8 @@ func (o *outbound) attach(c net.Conn) {
 	o.conn, o.werr = c, nil
 	o.writeMu.Unlock()
 	o.idMu.Lock()
-	for id, st := range o.state {
-		if st == waitSuback { // the old connection's SUBSCRIBE will never be acknowledged
-			delete(o.state, id)
-		}
-	}
+	// The old connection's SUBSCRIBE and UNSUBSCRIBE will never be acknowledged.
+	o.state.deleteIf(func(wait byte) bool { return wait == waitSuback })
 	for id, r := range o.requests {
 		r.fail(errConnectionLost)
 		delete(o.requests, id)
@@ -115,8 +111,11 @@ func (o *outbound) attach(c net.Conn) {
 }
 
 // resend writes every unacknowledged QoS 1/2 message again, oldest first, with DUP set, and the PUBREL
-// of every QoS 2 message the broker had received: what a new connection owes the broker.
-func (o *outbound) resend() error {
+// of every QoS 2 message the broker had received: what a new connection owes the broker. When the broker
+// kept no session (sessionPresent false), the QoS 2 messages it had received went with it, unreleased
+// (mosquitto forwards a QoS 2 message on its PUBREL): they are published again instead, where a PUBREL
+// would be answered with a PUBCOMP for a message that is gone, and counted as delivered.
+func (o *outbound) resend(sessionPresent bool) error {
 	o.idMu.Lock()
 	ids := make([]uint16, 0, len(o.pending))
 	for id := range o.pending {
@@ -126,9 +125,13 @@ func (o *outbound) resend() error {
 	var out []byte
 	for _, id := range ids {
 		p := o.pending[id]
-		if p.pkt == nil {
+		if p.released && sessionPresent {
 			out = wire.AppendPubrel(out, id)
 			continue
+		}
+		if p.released {
+			p.released = false
+			o.state.set(id, waitPubrec)
 		}
 		p.pkt[0] |= 8 // DUP
 		out = append(out, p.pkt...)
@@ -289,11 +292,11 @@ func (o *outbound) take(qos byte) uint16 {
 
 // takeLocked returns the next identifier not in use, marked as waiting for wait.
 func (o *outbound) takeLocked(wait byte) uint16 {
-	for o.state[o.nextID] != 0 {
+	for o.state.get(o.nextID) != 0 {
 		o.next()
 	}
 	id := o.nextID
-	o.state[id] = wait
+	o.state.set(id, wait)
 	o.next()
 	return id
 }
@@ -366,27 +369,31 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		want = waitPubrec
 	}
 	o.idMu.Lock()
-	if typ == wire.TypePuback && o.state[id] == waitPubrec {
+	st := o.state.get(id)
+	if typ == wire.TypePuback && st == waitPubrec {
 		// A broker that takes QoS 2 as QoS 1 (RabbitMQ): the message may be delivered twice, or, if the
 		// broker drops it, never; libmosquitto calls it a protocol error, and so does this.
 		o.idMu.Unlock()
 		return &ProtocolError{PubackForQoS2: true, Err: fmt.Errorf("PUBACK for the QoS 2 message %d", id)}
 	}
-	if o.state[id] != want {
+	if st != want {
 		// libmosquitto warns and carries on; a stray acknowledgement loses nothing of ours.
 		o.idMu.Unlock()
 		return nil
 	}
 	if typ == wire.TypePubrec && reason < 0x80 {
-		o.state[id] = waitPubcomp
+		o.state.set(id, waitPubcomp)
 		if p := o.pending[id]; p != nil {
-			p.pkt = nil // from now on, only the PUBREL is owed
+			p.released = true // from now on, the PUBREL is owed
 		}
 		o.idMu.Unlock()
-		_, err := o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
-		return err
+		// A PUBREL the connection cannot take is owed on the next one (resend), as the connection is
+		// lost: the reader learns of it with its next read, as of a failed acknowledgement (owe). It is
+		// no protocol error, which would end a reconnecting session for good.
+		_, _ = o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
+		return nil
 	}
-	delete(o.state, id)
+	o.state.del(id)
 	delete(o.pending, id)
 	o.idMu.Unlock()
 	if reason >= 0x80 {

@@ -280,7 +280,7 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 
 	next := &writeConn{}
 	o.attach(next)
-	if err := o.resend(); err != nil {
+	if err := o.resend(true); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.ack(wire.TypePuback, []byte{0, 1}); err != nil { // the resent first message makes room

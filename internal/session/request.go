@@ -71,7 +71,7 @@ func (o *outbound) forget(id uint16, r *request) {
 	o.idMu.Lock()
 	if o.requests[id] == r {
 		delete(o.requests, id)
-		delete(o.state, id)
+		o.state.del(id)
 	}
 	o.idMu.Unlock()
 }
@@ -96,7 +96,7 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 		return nil
 	}
 	delete(o.requests, id)
-	delete(o.state, id)
+	o.state.del(id)
 	o.idMu.Unlock()
 	r.codes = append([]byte(nil), codes...)
 	if typ == wire.TypeSuback && o.onSubscribed != nil {
@@ -112,20 +112,29 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 func (o *outbound) receiveQoS2(id uint16) bool {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
-	if _, ok := o.received[id]; ok {
+	if o.received.get(id) != 0 {
 		return false
 	}
-	if o.received == nil {
-		o.received = make(map[uint16]struct{})
-	}
-	o.received[id] = struct{}{}
+	o.received.set(id, 1)
 	return true
+}
+
+// sessionStarted is told by the CONNACK whether the broker kept the session. A new session numbers its
+// messages afresh: a QoS 2 message of the old one awaiting its PUBREL must not keep a new message with
+// the same identifier from being delivered.
+func (o *outbound) sessionStarted(present bool) {
+	if present {
+		return
+	}
+	o.idMu.Lock()
+	o.received = idTable{}
+	o.idMu.Unlock()
 }
 
 // releaseReceived forgets a QoS 2 message once its PUBREL has come.
 func (o *outbound) releaseReceived(id uint16) {
 	o.idMu.Lock()
-	delete(o.received, id)
+	o.received.del(id)
 	o.idMu.Unlock()
 }
 
