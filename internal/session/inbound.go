@@ -200,7 +200,7 @@ func (in *inbound) checkConnack(body []byte) error {
 }
 
 // publish decodes and delivers a PUBLISH, and owes its acknowledgement. A QoS 2 message already
-// delivered and awaiting its PUBREL is not delivered again.
+// delivered and awaiting its PUBREL is not delivered again when it comes again (receiveQoS2).
 func (in *inbound) publish(first byte, body []byte) error {
 	if err := in.dec.Publish(first, body, &in.msg); err != nil {
 		return err
@@ -211,7 +211,7 @@ func (in *inbound) publish(first byte, body []byte) error {
 	case 1:
 		in.owe(wire.TypePuback, m.MID)
 	case 2:
-		again := !in.out.receiveQoS2(m.MID)
+		again := !in.out.receiveQoS2(m.MID, m.Dup)
 		in.owe(wire.TypePubrec, m.MID)
 		if again {
 			return nil

@@ -193,3 +193,23 @@ func TestInboundEnforcesOurMaximumPacketSize(t *testing.T) {
 		t.Errorf("err = %#v, want a ProtocolError for 207 bytes over 100", err)
 	}
 }
+
+// A QoS 2 message awaiting its PUBREL is delivered once however often the broker sends it again (with
+// DUP); a PUBLISH with the same identifier and DUP clear is a new message from a broker that forgot the
+// old one (mosquitto after a SIGKILL), and is delivered.
+func TestInboundQoS2ReusedIdentifier(t *testing.T) {
+	var stream []byte
+	stream = append(stream, packet(0x20, []byte{0, 0})...)
+	stream = append(stream, pub(0x34, "q2", 7, []byte("one"))...)
+	stream = append(stream, pub(0x3c, "q2", 7, []byte("one"))...) // again, DUP
+	stream = append(stream, pub(0x34, "q2", 7, []byte("two"))...) // new, the identifier reused
+	stream = append(stream, packet(0x62, []byte{0, 7})...)        // PUBREL
+	got, _, acks, _ := readAll(t, stream, 1000)
+	if len(got) != 2 || got[0].payload != "one" || got[1].payload != "two" {
+		t.Errorf("delivered %q, want one and two, once each", got)
+	}
+	// PUBREC three times, PUBCOMP once.
+	if want := []byte{0x50, 2, 0, 7, 0x50, 2, 0, 7, 0x50, 2, 0, 7, 0x70, 2, 0, 7}; !bytes.Equal(acks, want) {
+		t.Errorf("acknowledgements % x, want % x", acks, want)
+	}
+}

@@ -107,12 +107,15 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 }
 
 // receiveQoS2 notes a QoS 2 message received; false when it was already received and its PUBREL has not
-// come (the broker sent it again): it must not be delivered twice. The note outlives the connection, as
-// the broker's PUBREL may come on the next one.
-func (o *outbound) receiveQoS2(id uint16) bool {
+// come, and the broker sent it again (dup): it must not be delivered twice. The note outlives the
+// connection, as the broker's PUBREL may come on the next one. A PUBLISH with that identifier and DUP
+// clear is a new message: a sender sets DUP on every PUBLISH it sends again (MQTT-3.3.1-1), and only
+// reuses an identifier it has forgotten, as mosquitto does after a SIGKILL took the state its last
+// autosave did not hold. Taking it for the old one would lose it.
+func (o *outbound) receiveQoS2(id uint16, dup bool) bool {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
-	if o.received.get(id) != 0 {
+	if o.received.get(id) != 0 && dup {
 		return false
 	}
 	o.received.set(id, 1)
