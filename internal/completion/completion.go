@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Command is a command as completion sees it: the root is the program itself.
@@ -83,13 +84,14 @@ func Write(w io.Writer, shell string, root Command) error {
 
 // word is what a name or a value may look like: the scripts put them in shell word lists and patterns
 // unquoted, so a space or a glob character would change what they mean.
-var word = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+,@%/-]*$`)
+// It is compiled on first use: only the generators check words, and every run of mqtt would pay at start.
+var word = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+,@%/-]*$`) })
 
 // check refuses names and values the scripts could not hold as plain words.
 func check(c Command) error {
 	var bad []string
 	note := func(kind, s string) {
-		if !word.MatchString(s) {
+		if !word().MatchString(s) {
 			bad = append(bad, fmt.Sprintf("%s %q", kind, s))
 		}
 	}

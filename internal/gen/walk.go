@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"text/template/parse"
 )
@@ -23,7 +24,7 @@ type walkSite struct {
 // walkName is the name the n-th walk in a template is bound to; walkNameRE finds such names in error texts.
 func walkName(n int) string { return "walk_" + strconv.Itoa(n) }
 
-var walkNameRE = regexp.MustCompile(`\bwalk_[0-9]+\b`)
+var walkNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bwalk_[0-9]+\b`) })
 
 // bindWalks gives each walk in the tree a function of its own in funcs.
 func (s *state) bindWalks(root parse.Node, funcs template.FuncMap) {
@@ -103,7 +104,7 @@ func walkNames(msg string) string {
 	if !strings.Contains(msg, "walk_") {
 		return msg
 	}
-	return walkNameRE.ReplaceAllString(msg, "walk")
+	return walkNameRE().ReplaceAllString(msg, "walk")
 }
 
 // unboundWalk stands for walk in the function map until bindWalks gives each call its own function; a

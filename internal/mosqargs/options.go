@@ -2,9 +2,11 @@ package mosqargs
 
 import (
 	"math"
+	"sync"
 	"time"
 
 	"mqtt/internal/property"
+	"mqtt/internal/wire"
 )
 
 type progMask uint8
@@ -32,18 +34,19 @@ type option struct {
 	words func(ps *parser, rest []string) (int, *failure)
 }
 
-var optionIndex map[string]*option
-
-func init() {
-	optionIndex = make(map[string]*option)
+// optionIndex finds an option by any of its spellings. It is built on first use: only mosquitto mode
+// parses these options, and every other run of mqtt would pay for the map at start-up.
+var optionIndex = sync.OnceValue(func() map[string]*option {
+	index := make(map[string]*option)
 	for i := range optionTable {
 		for _, n := range optionTable[i].names {
-			optionIndex[n] = &optionTable[i]
+			index[n] = &optionTable[i]
 		}
 	}
-}
+	return index
+})
 
-func lookupOption(word string) *option { return optionIndex[word] }
+func lookupOption(word string) *option { return optionIndex()[word] }
 
 func onlyOneMessage(ps *parser) *failure {
 	if ps.cfg.MessageMode != MsgNone {
@@ -74,7 +77,7 @@ func setMode(m MessageMode) func(*parser, string) *failure {
 }
 
 // maxPayload is MQTT_MAX_PAYLOAD: the largest remaining length MQTT can encode.
-const maxPayload = 268435455
+const maxPayload = wire.MaxRemaining
 
 var optionTable = []option{
 	{names: []string{"-A"}, progs: pAll, value: true, set: func(ps *parser, v string) *failure {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -139,11 +140,11 @@ func (f *File) Lookup(name string) (Profile, error) {
 	return nil, fmt.Errorf("no profile %q in %s (`mqtt profile list` names them)", name, f.Path)
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+var validName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`) })
 
 // CheckName refuses a name that would be awkward on a command line or in a TOML table header.
 func CheckName(name string) error {
-	if !validName.MatchString(name) {
+	if !validName().MatchString(name) {
 		return fmt.Errorf("invalid profile name %q: use letters, digits, '-', '_' and '.', starting with a letter or digit", name)
 	}
 	return nil

@@ -48,8 +48,11 @@ type outbound struct {
 	nextID   uint16
 	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
 	received idTable             // QoS 2 messages received whose PUBREL has not come
-	// onSubscribed is told each SUBACK (Options.OnSubscribed).
+	// onSubscribed is told each SUBACK (Options.OnEvent's Subscribed); onAck each outcome, with the
+	// write times in sentAt (nil without onAck).
 	onSubscribed func(id uint16, codes []byte)
+	onAck        func(Ack)
+	sentAt       *sendTimes
 	version      byte
 
 	// connect and disconnect are written in place of the library's CONNECT and DISCONNECT.
@@ -95,6 +98,7 @@ func newOutbound(c net.Conn, v5 bool) *outbound {
 func (o *outbound) attach(c net.Conn) {
 	o.bufMu.Lock()
 	o.putBuf()
+	o.sentAt.drop()
 	o.bufMu.Unlock()
 	o.writeMu.Lock()
 	o.conn, o.werr = c, nil
@@ -224,6 +228,9 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	buf := o.buf
 	start := len(*buf)
 	*buf = wire.AppendPublishHeader(*buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
+	if id != 0 {
+		o.sentAt.queue(id)
+	}
 	if id != 0 && o.keep {
 		pkt := append(append(make([]byte, 0, len(*buf)-start+len(m.Payload)), (*buf)[start:]...), m.Payload...)
 		o.idMu.Lock()
@@ -242,6 +249,7 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 		return o.flushLocked()
 	}
 	// A large payload is written from where it is rather than copied.
+	o.sentAt.stamp()
 	_, err := o.write(*buf, m.Payload)
 	o.putBuf()
 	return err
@@ -260,6 +268,7 @@ func (o *outbound) flushLocked() error {
 	}
 	var err error
 	if len(*o.buf) > 0 {
+		o.sentAt.stamp()
 		_, err = o.write(*o.buf)
 	}
 	o.putBuf()
@@ -381,7 +390,7 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		o.idMu.Unlock()
 		return nil
 	}
-	if typ == wire.TypePubrec && reason < 0x80 {
+	if typ == wire.TypePubrec && !wire.Failed(reason) {
 		o.state.set(id, waitPubcomp)
 		if p := o.pending[id]; p != nil {
 			p.released = true // from now on, the PUBREL is owed
@@ -396,10 +405,24 @@ func (o *outbound) ack(typ byte, body []byte) error {
 	o.state.del(id)
 	delete(o.pending, id)
 	o.idMu.Unlock()
-	if reason >= 0x80 {
-		o.window.settle(settleRefused, ReasonText(reason))
+	o.settled(id, want, reason)
+	return nil
+}
+
+// settled tells OnAck the outcome of the publish id, which waited for an acknowledgement of kind waited,
+// and then counts it: a drain that sees it counted finds OnAck told.
+func (o *outbound) settled(id uint16, waited, reason byte) {
+	refused := wire.Failed(reason)
+	if o.onAck != nil {
+		qos := byte(2)
+		if waited == waitPuback {
+			qos = 1
+		}
+		o.onAck(Ack{MID: id, QoS: qos, Reason: reason, Refused: refused, Latency: o.sentAt.since(id)})
+	}
+	if refused {
+		o.window.settle(settleRefused, wire.ReasonText(reason))
 	} else {
 		o.window.settle(settleAcked, "")
 	}
-	return nil
 }
