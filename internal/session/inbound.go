@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"mqtt/internal/message"
@@ -47,6 +48,11 @@ type inbound struct {
 
 	src io.Reader // the connection, or a batchReader over it
 	now time.Time // when the bytes in buf arrived
+
+	// waiting is set while the reader waits on the connection, for the keep-alive (pinger.busy), and
+	// onPingresp is told each PINGRESP when the keep-alive is ours (3.1.1).
+	waiting    atomic.Bool
+	onPingresp func()
 }
 
 func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
@@ -162,7 +168,11 @@ func (in *inbound) handle(first byte, packet, body []byte) error {
 			return err
 		}
 		in.out.sessionStarted(body[0]&1 != 0)
-	case wire.TypePingresp, wire.TypeDisconnect:
+	case wire.TypePingresp:
+		if in.onPingresp != nil {
+			in.onPingresp()
+		}
+	case wire.TypeDisconnect:
 	case wire.TypeAuth:
 		if !in.dec.V5 {
 			return fmt.Errorf("an AUTH packet on MQTT 3")
@@ -247,11 +257,16 @@ func (in *inbound) fill() error {
 		in.delivered = false
 		in.onIdle()
 	}
+	in.waiting.Store(true)
 	n, err := in.src.Read(in.buf[in.w:])
+	in.waiting.Store(false)
 	in.w += n
 	in.filled, in.lastRead = in.w == len(in.buf), n
 	in.now = time.Now()
 	return err
 }
+
+// busy says the reader is not waiting on the connection: what it has read may hold the PINGRESP.
+func (in *inbound) busy() bool { return !in.waiting.Load() }
 
 func packetName(typ byte) string { return packetNames[typ&15] }
