@@ -53,6 +53,8 @@ type inbound struct {
 	// onPingresp is told each PINGRESP when the keep-alive is ours (3.1.1).
 	waiting    atomic.Bool
 	onPingresp func()
+	// hold is the connection's hold on our writes (outbound.attach), released at the CONNACK.
+	hold chan struct{}
 }
 
 func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
@@ -85,6 +87,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 		}
 		if err := in.frame(); err != nil {
 			in.out.fail(err)
+			in.releaseWrites() // to fail on the connection, rather than wait for a CONNACK that cannot come
 			in.out.readerStopped()
 			return 0, err
 		}
@@ -95,6 +98,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 			if !in.connected {
 				in.out.fail(&HangupError{Version: in.out.version, MaxPacket: in.maxPacket, Err: in.err})
 			}
+			in.releaseWrites()
 			in.out.readerStopped()
 			return 0, in.err
 		}
@@ -167,6 +171,7 @@ func (in *inbound) handle(first byte, packet, body []byte) error {
 		if err := in.checkConnack(body); err != nil {
 			return err
 		}
+		in.releaseWrites()
 		in.out.sessionStarted(body[0]&1 != 0)
 	case wire.TypePingresp:
 		if in.onPingresp != nil {
@@ -264,6 +269,13 @@ func (in *inbound) fill() error {
 	in.filled, in.lastRead = in.w == len(in.buf), n
 	in.now = time.Now()
 	return err
+}
+
+func (in *inbound) releaseWrites() {
+	if in.hold != nil {
+		in.out.release(in.hold)
+		in.hold = nil
+	}
 }
 
 // busy says the reader is not waiting on the connection: what it has read may hold the PINGRESP.

@@ -33,6 +33,10 @@ type outbound struct {
 
 	writeMu sync.Mutex // whole packets: ours and the library's never interleave
 	werr    error
+	// held, while a new connection waits for its CONNACK, holds our writes (not the library's, whose
+	// CONNECT goes first): what a publisher had under way when the old connection dropped must not
+	// reach the broker before the CONNECT. Closed by release.
+	held chan struct{}
 
 	bufMu sync.Mutex
 	buf   *[]byte // what publish has encoded and not yet written: from writeBufs, for one burst
@@ -93,15 +97,20 @@ func newOutbound(c net.Conn, v5 bool) *outbound {
 	return &outbound{conn: c, v5: v5, nextID: 1}
 }
 
-// attach makes c the connection to write to. What was buffered for the old one is dropped: QoS 0 is
-// at most once, and QoS 1 and 2 go again with resend.
-func (o *outbound) attach(c net.Conn) {
+// attach makes c the connection to write to, holding our writes until release(hold): the reader of
+// c releases them at its CONNACK, or when it stops. What was buffered for the old connection is
+// dropped: QoS 0 is at most once, and QoS 1 and 2 go again with resend.
+func (o *outbound) attach(c net.Conn) (hold chan struct{}) {
+	hold = make(chan struct{})
 	o.bufMu.Lock()
 	o.putBuf()
 	o.sentAt.drop()
 	o.bufMu.Unlock()
 	o.writeMu.Lock()
-	o.conn, o.werr = c, nil
+	if o.held != nil {
+		close(o.held) // the connection it was for is given up: its waiters wait for this one
+	}
+	o.conn, o.werr, o.held = c, nil, hold
 	o.writeMu.Unlock()
 	o.idMu.Lock()
 	// The old connection's SUBSCRIBE and UNSUBSCRIBE will never be acknowledged.
@@ -112,6 +121,18 @@ func (o *outbound) attach(c net.Conn) {
 	}
 	o.fatal = nil
 	o.idMu.Unlock()
+	return hold
+}
+
+// release lets our writes through to the connection hold was made for (attach), if it is still
+// held; nil releases whatever is (the connection failed before its CONNACK: the writes fail on it).
+func (o *outbound) release(hold chan struct{}) {
+	o.writeMu.Lock()
+	if o.held != nil && (hold == nil || o.held == hold) {
+		close(o.held)
+		o.held = nil
+	}
+	o.writeMu.Unlock()
 }
 
 // resend writes every unacknowledged QoS 1/2 message again, oldest first, with DUP set, and the PUBREL
@@ -171,10 +192,21 @@ func (o *outbound) readerStopped() {
 	}
 }
 
-// write sends one or more whole packets for the library or for us.
+// write sends one or more whole packets of ours, once the connection has its CONNACK.
 func (o *outbound) write(p ...[]byte) (int, error) {
 	o.writeMu.Lock()
+	for o.held != nil {
+		hold := o.held
+		o.writeMu.Unlock()
+		<-hold
+		o.writeMu.Lock()
+	}
 	defer o.writeMu.Unlock()
+	return o.writeLocked(p...)
+}
+
+// writeLocked writes, with writeMu held.
+func (o *outbound) writeLocked(p ...[]byte) (int, error) {
 	if o.werr != nil {
 		return 0, o.werr
 	}
@@ -330,10 +362,13 @@ func (o *outbound) libraryWrite(p []byte) (int, error) {
 		}
 		o.idMu.Unlock()
 	}
+	// Not held (write): the CONNECT is what the hold waits behind.
+	o.writeMu.Lock()
+	defer o.writeMu.Unlock()
 	if ours == nil {
-		return o.write(p)
+		return o.writeLocked(p)
 	}
-	_, err := o.write(ours)
+	_, err := o.writeLocked(ours)
 	return len(p), err
 }
 

@@ -279,7 +279,7 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 	Receive(t, dead.wrote, "flush of the first message into the dead connection") // by the second publish
 
 	next := &writeConn{}
-	o.attach(next)
+	o.release(o.attach(next)) // as the CONNACK would
 	if err := o.resend(true); err != nil {
 		t.Fatal(err)
 	}

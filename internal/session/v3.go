@@ -24,10 +24,11 @@ type v3 struct {
 }
 
 func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v3, error) {
-	out.attach(conn)
+	hold := out.attach(conn)
 	s := &v3{out: out}
 	s.life.init()
 	in := newInbound(conn, opts, s.out)
+	in.hold = hold
 	// The keep-alive is ours (pinger), not paho's: paho's gives up on a PINGRESP that a busy reader has
 	// not read yet. Its CONNECT, which would say 0, is replaced by ours (out.connect). paho counted only
 	// its own packets (CONNECT, PINGREQ, CONNACK, PINGRESP; every PUBLISH and acknowledgement is ours),

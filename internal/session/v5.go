@@ -25,10 +25,11 @@ type v5 struct {
 }
 
 func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v5, error) {
-	out.attach(conn)
+	hold := out.attach(conn)
 	s := &v5{opts: opts, out: out}
 	s.life.init()
 	in := newInbound(conn, opts, s.out)
+	in.hold = hold
 	pc := newPacketConn(in)
 	cfg := paho.ClientConfig{
 		Conn:          pc,
