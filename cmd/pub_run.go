@@ -15,6 +15,7 @@ import (
 	"mqtt/internal/payload"
 	"mqtt/internal/publish"
 	"mqtt/internal/session"
+	"mqtt/internal/wire"
 )
 
 // drainAfterSignal bounds the wait for acknowledgements once SIGINT or SIGTERM has stopped a run; a
@@ -38,6 +39,9 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 			return err
 		}
 	}
+	if o.WarnRefused {
+		warnRefused(&o.conn.Session, streams.ErrOut)
+	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
 		return err
@@ -57,6 +61,20 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		p.OnSent = echo(streams)
 	}
 	return o.outcome(ctx, publish.New(p).Run(ctx))
+}
+
+// warnRefused prints mosquitto_pub's warning for each publish the broker refuses, as its
+// acknowledgement is read.
+func warnRefused(opts *session.Options, errOut io.Writer) {
+	next := opts.OnAck
+	opts.OnAck = func(a session.Ack) {
+		if a.Refused {
+			fmt.Fprintf(errOut, "Warning: Publish %d failed: %s.\n", a.MID, wire.ReasonText(a.Reason))
+		}
+		if next != nil {
+			next(a)
+		}
+	}
 }
 
 // source is where the messages of the run come from.
@@ -102,11 +120,15 @@ func (o *pubOptions) outcome(ctx context.Context, r publish.Report) error {
 	if errors.As(r.Lost, &pe) && !interrupted {
 		return r.Lost // the broker broke the protocol: that is the news, whatever was acknowledged
 	}
+	unacked := r.Unacked()
+	if o.WarnRefused {
+		unacked -= r.Refused // each was warned of as it came, as mosquitto_pub does
+	}
 	var err error
-	if unacked := r.Unacked(); unacked > 0 {
+	if unacked > 0 {
 		why := ""
 		switch {
-		case r.LastReason != "":
+		case r.LastReason != "" && !o.WarnRefused:
 			why = " (last reason: " + r.LastReason + ")"
 		case r.Lost != nil:
 			why = " (" + errorText(r.Lost) + ")"
