@@ -17,6 +17,13 @@ import (
 // the test's limit of open files (raise it with `ulimit -n` for thousands of clients).
 func Mosquitto(t testing.TB, conf string) int {
 	t.Helper()
+	return MosquittoOn(t, "127.0.0.1", conf)
+}
+
+// MosquittoOn is Mosquitto listening on host: "localhost" for clients that name it, which may be ::1 as
+// well as 127.0.0.1. The port is free on 127.0.0.1.
+func MosquittoOn(t testing.TB, host, conf string) int {
+	t.Helper()
 	bin := Path(t, "mosquitto", "mosquitto", "/usr/sbin/mosquitto")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -30,7 +37,7 @@ func Mosquitto(t testing.TB, conf string) int {
 	}
 	file := filepath.Join(t.TempDir(), "mosquitto.conf")
 	// Started by root, mosquitto would switch to a user of its own, which may not exist here.
-	text := "listener " + strconv.Itoa(port) + " 127.0.0.1\nallow_anonymous true\nuser " + me.Username + "\n" + conf
+	text := "listener " + strconv.Itoa(port) + " " + host + "\nallow_anonymous true\nuser " + me.Username + "\n" + conf
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +50,7 @@ func Mosquitto(t testing.TB, conf string) int {
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	// Ready when it accepts a connection: mosquitto has no other signal.
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		c, err := net.Dial("tcp", addr)
