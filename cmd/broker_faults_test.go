@@ -193,6 +193,20 @@ func TestServerDisconnectEndsAPublish(t *testing.T) {
 	}
 }
 
+// Linked as mosquitto_pub, mqtt reconnects after a lost connection, as libmosquitto's loop does, but
+// not after the broker's DISCONNECT: the run ends, counting what was not acknowledged.
+func TestLinkedPubEndsOnTheBrokersDisconnect(t *testing.T) {
+	script := fakebroker.Serve(fakebroker.Replies{fakebroker.CONNECT: fakebroker.Then(fakebroker.Standard,
+		fakebroker.Send(fakebroker.Disconnect(true, 0x8b))), fakebroker.PUBLISH: fakebroker.Silent})
+	code, _, errOut, b := against(t, script, "mosquitto_pub", "-V", "5", "-t", "t", "-m", "x", "-q", "1")
+	if code != 1 || !strings.Contains(errOut, "1 of 1 messages were not acknowledged") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if n := b.Connections(); n != 1 {
+		t.Errorf("%d connections, want 1: a DISCONNECT is not a reason to reconnect", n)
+	}
+}
+
 // Two clients with one id on MQTT 3.1.1 throw each other off: the broker closes each connection right
 // after accepting it. After a few such drops in a row mqtt sub says what the likely cause is, once, and
 // goes on reconnecting.

@@ -52,6 +52,10 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 }
 
 func linkedPub(c *mosqargs.Config, conn *connOptions) *pubOptions {
+	// libmosquitto's loop reconnects mosquitto_pub too after a lost connection (not after the
+	// broker's DISCONNECT), and it publishes again what was not acknowledged: mosquitto 2.0 may close
+	// the connection after a refusal before its PUBACK leaves.
+	conn.Session.Reconnect = &session.Reconnect{MaxDelay: time.Second, EndOnDisconnect: true}
 	o := &pubOptions{conn: conn, Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay, WarnRefused: true}
 	o.QoS = byte(c.QoS)
 	if c.Topic != nil {

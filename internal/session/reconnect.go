@@ -20,6 +20,9 @@ type Reconnect struct {
 	MaxDelay time.Duration
 	// Attempts is how many tries to make before giving up; 0 is for ever.
 	Attempts int
+	// EndOnDisconnect ends the session on a DISCONNECT from the broker, as libmosquitto's loop does:
+	// it reconnects after a connection lost, not after the broker said goodbye.
+	EndOnDisconnect bool
 }
 
 const firstDelay = 500 * time.Millisecond
@@ -227,7 +230,8 @@ func (r *reconnecting) watch() {
 			lost = errConnectionLost
 		}
 		var pe *ProtocolError
-		if errors.Is(lost, ErrTakenOver) || errors.As(lost, &pe) {
+		var de *DisconnectError
+		if errors.Is(lost, ErrTakenOver) || errors.As(lost, &pe) || (r.rc.EndOnDisconnect && errors.As(lost, &de)) {
 			// Dialling again would take the session back, and the other client would do the same; a broker
 			// that broke the protocol would do it again.
 			r.end(lost)
