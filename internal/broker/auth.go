@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"crypto/tls"
 	"strings"
 	"sync/atomic"
@@ -32,12 +31,10 @@ type access struct {
 
 func (h *access) ID() string { return "access" }
 
-func (h *access) Provides(b byte) bool {
-	return bytes.Contains([]byte{
-		mqtt.OnConnectAuthenticate, mqtt.OnACLCheck, mqtt.OnPacketEncode, mqtt.OnPublish, mqtt.OnSubscribed,
-		mqtt.OnSessionEstablish, mqtt.OnPacketRead,
-	}, []byte{b})
-}
+const accessEvents hookEvents = 1<<mqtt.OnConnectAuthenticate | 1<<mqtt.OnACLCheck | 1<<mqtt.OnPacketEncode |
+	1<<mqtt.OnPublish | 1<<mqtt.OnSubscribed | 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnPacketRead
+
+func (h *access) Provides(b byte) bool { return accessEvents.has(b) }
 
 func (h *access) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
 	ok := h.authenticate(cl, pk)

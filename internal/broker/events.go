@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -28,11 +27,10 @@ type eventLog struct {
 
 func (h *eventLog) ID() string { return "event-log" }
 
-func (h *eventLog) Provides(b byte) bool {
-	return bytes.Contains([]byte{
-		mqtt.OnSessionEstablish, mqtt.OnDisconnect, mqtt.OnSubscribed, mqtt.OnUnsubscribed, mqtt.OnPacketEncode,
-	}, []byte{b})
-}
+const eventLogEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnDisconnect | 1<<mqtt.OnSubscribed |
+	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnPacketEncode
+
+func (h *eventLog) Provides(b byte) bool { return eventLogEvents.has(b) }
 
 func (h *eventLog) printf(format string, args ...any) {
 	line := h.now().Format("2006-01-02 15:04:05.000 ") + fmt.Sprintf(format, args...) + "\n"

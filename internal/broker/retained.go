@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,7 +137,7 @@ func newRetainedStore(path string, index *mqtt.TopicsIndex, log *slog.Logger) *r
 func (s *retainedStore) ID() string { return "retained-file" }
 
 func (s *retainedStore) Provides(b byte) bool {
-	return bytes.Contains([]byte{mqtt.OnRetainMessage, mqtt.OnRetainedExpired}, []byte{b})
+	return (hookEvents(1<<mqtt.OnRetainMessage | 1<<mqtt.OnRetainedExpired)).has(b)
 }
 
 func (s *retainedStore) OnRetainMessage(*mqtt.Client, packets.Packet, int64) { s.markChanged() }

@@ -43,13 +43,21 @@ type sessionStore struct {
 	twins  map[*mqtt.Client]*mqtt.Client
 	// persistent is which stored clients are persistent, read at start to filter the rest.
 	persistent map[string]bool
+	// events are what the bolt hook provides, and OnPublish.
+	events hookEvents
 }
 
 func openSessionStore(dir string, server *mqtt.Server) (*sessionStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	s := &sessionStore{Hook: new(bolt.Hook), server: server, twins: map[*mqtt.Client]*mqtt.Client{}}
+	s := &sessionStore{Hook: new(bolt.Hook), server: server, twins: map[*mqtt.Client]*mqtt.Client{},
+		events: 1 << mqtt.OnPublish}
+	for b := range byte(64) {
+		if s.Hook.Provides(b) {
+			s.events |= 1 << b
+		}
+	}
 	// The bolt hook's default lock timeout; without one a second broker on the same directory
 	// would wait for ever.
 	opts := &bolt.Options{Path: filepath.Join(dir, StoreFile), Options: &bbolt.Options{Timeout: time.Second}}
@@ -88,9 +96,7 @@ func (h keyFoundOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return keyFoundOnly{h.Handler.WithAttrs(attrs)}
 }
 
-func (s *sessionStore) Provides(b byte) bool {
-	return b == mqtt.OnPublish || s.Hook.Provides(b)
-}
+func (s *sessionStore) Provides(b byte) bool { return s.events.has(b) }
 
 // isPersistent reports whether cl's session outlives its connection.
 func isPersistent(cl *mqtt.Client) bool {
