@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -89,7 +90,13 @@ func Start(cfg Config) (*Broker, error) {
 	// mochi reads the claimed length of a packet into a buffer it allocates whole before a byte
 	// of it arrives: the maximum keeps a client from claiming 256 MiB.
 	caps.MaximumPacketSize = lim.MaxPacketSize
-	caps.MaximumInflight = lim.sessionQuota()
+	// What is kept for each client is bounded by delivery, as mosquitto bounds it; mochi's own
+	// bound, on everything in flight and queued at once, only as far as packet identifiers go.
+	caps.MaximumInflight = math.MaxUint16
+	caps.MaximumClientWritesPending = lim.writesPending()
+	if lim.SessionExpiry > 0 {
+		caps.MaximumSessionExpiryInterval = uint32(min(lim.SessionExpiry/time.Second, math.MaxUint32))
+	}
 	server := mqtt.New(&mqtt.Options{Logger: logger, Capabilities: caps})
 	if cfg.Version != "" {
 		server.Info.Version = cfg.Version + " (mochi-mqtt " + mqtt.Version + ")"
@@ -140,7 +147,7 @@ func newEventLog(cfg Config) *eventLog {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in and what they may do, the flow to MQTT 5 clients, the
+// should: packet identifiers, who is let in and what they may do, the flow to each client, the
 // limits, the stores, and last the event log, which then sees what the others decided.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
@@ -151,7 +158,8 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		acc.denied = events.denied
 	}
-	hooks := []mqtt.Hook{newPacketIDs(), acc, new(sendQuota), newLimiter(lim, b.server, events)}
+	flow := newDelivery(lim, b.server, events)
+	hooks := []mqtt.Hook{newPacketIDs(), acc, flow, newLimiter(lim, b.server, events)}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
@@ -159,9 +167,11 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	}
 	switch {
 	case cfg.StoreDir != "":
-		if _, err := openSessionStore(cfg.StoreDir, b.server); err != nil {
+		store, err := openSessionStore(cfg.StoreDir, b.server)
+		if err != nil {
 			return err
 		}
+		flow.forgotten = store.OnQosDropped
 	case cfg.RetainedFile != "":
 		if err := loadRetained(b.server, cfg.RetainedFile, lim); err != nil {
 			return fmt.Errorf("reading retained messages: %w", err)

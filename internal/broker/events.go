@@ -28,7 +28,7 @@ type eventLog struct {
 func (h *eventLog) ID() string { return "event-log" }
 
 const eventLogEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnDisconnect | 1<<mqtt.OnSubscribed |
-	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnPacketEncode
+	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnClientExpired
 
 func (h *eventLog) Provides(b byte) bool { return eventLogEvents.has(b) }
 
@@ -93,6 +93,12 @@ func (h *eventLog) notRetained(cl *mqtt.Client, topic string) {
 	h.printf("client %q: message to %q delivered but not retained: the retained-message limit is reached", cl.ID, topic)
 }
 
+// dropping tells that messages for a client are being dropped, as mosquitto's "Outgoing messages
+// are being dropped for client": once a connection, or once while it is offline.
+func (h *eventLog) dropping(cl *mqtt.Client, why string) {
+	h.printf("outgoing messages are being dropped for client %q: %s", cl.ID, why)
+}
+
 // OnDisconnect tells why the client went. The cause mochi recorded comes first: when the broker ends
 // a connection (shutting down, a session taken over), err is only what reading it then returned.
 func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
@@ -110,6 +116,11 @@ func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	default:
 		h.printf("client %q disconnected: %v", cl.ID, err)
 	}
+}
+
+// OnClientExpired is a session that outlived its expiry, as mosquitto's "Expiring client".
+func (h *eventLog) OnClientExpired(cl *mqtt.Client) {
+	h.printf("client %q: session expired", cl.ID)
 }
 
 func (h *eventLog) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {

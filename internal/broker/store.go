@@ -181,9 +181,13 @@ func (s *sessionStore) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // of a QoS 1 publish is done with as soon as it is sent: mochi would write it and delete it.
 //
 // A message resent (DUP) is already written: mochi reports each resend, and writing 10,000
-// queued messages again, one sync each, would hold up a session resuming.
+// queued messages again, one sync each, would hold up a session resuming. A message no longer in
+// the session is one that delivery dropped, past the session's queue.
 func (s *sessionStore) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, resends int) {
-	if isPersistent(cl) && pk.FixedHeader.Type != packets.Puback && !pk.FixedHeader.Dup {
+	if !isPersistent(cl) || pk.FixedHeader.Type == packets.Puback || pk.FixedHeader.Dup {
+		return
+	}
+	if _, kept := cl.State.Inflight.Get(pk.PacketID); kept {
 		s.Hook.OnQosPublish(cl, pk, sent, resends)
 	}
 }
