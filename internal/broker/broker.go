@@ -90,6 +90,9 @@ func Start(cfg Config) (*Broker, error) {
 	// mochi reads the claimed length of a packet into a buffer it allocates whole before a byte
 	// of it arrives: the maximum keeps a client from claiming 256 MiB.
 	caps.MaximumPacketSize = lim.MaxPacketSize
+	// mochi copies a PUBLISH's properties (its user properties) into the PUBACK or PUBREC that
+	// answers it; mosquitto does not.
+	caps.Compatibilities.NoInheritedPropertiesOnAck = true
 	// What is kept for each client is bounded by delivery, as mosquitto bounds it; mochi's own
 	// bound, on everything in flight and queued at once, only as far as packet identifiers go.
 	caps.MaximumInflight = math.MaxUint16
@@ -148,7 +151,9 @@ func newEventLog(cfg Config) *eventLog {
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
 // should: packet identifiers, who is let in and what they may do, the flow to each client, the
-// limits, the stores, and last the event log, which then sees what the others decided.
+// limits, the reason code of a publish nobody receives (before the session store, which delivers
+// QoS 1 and 2 publishes itself), the stores, and last the event log, which then sees what the
+// others decided.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
 		failDelay: lim.FailedLoginDelay}
@@ -159,7 +164,7 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 		acc.denied = events.denied
 	}
 	flow := newDelivery(lim, b.server, events)
-	hooks := []mqtt.Hook{newPacketIDs(), acc, flow, newLimiter(lim, b.server, events)}
+	hooks := []mqtt.Hook{newPacketIDs(), acc, flow, newLimiter(lim, b.server, events), newNoMatch(b.server.Topics)}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err

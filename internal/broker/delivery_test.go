@@ -331,3 +331,47 @@ func TestOfflineQueue(t *testing.T) {
 		t.Fatalf("received %v past the two queued", got)
 	}
 }
+
+// An MQTT 5 QoS 1 publish that no subscription matches is acknowledged with 0x10 (no matching
+// subscribers), as by mosquitto, retained or not, with a session store or without; one that a
+// subscription matches, or a publish on 3.1.1, with 0x00.
+func TestNoMatchingSubscribers(t *testing.T) {
+	for _, store := range []bool{false, true} {
+		t.Run(fmt.Sprintf("store=%v", store), func(t *testing.T) {
+			cfg := broker.Config{}
+			if store {
+				cfg.StoreDir = t.TempDir()
+			}
+			b := startHardened(t, cfg)
+			pub := dialRaw(t, b.Addr(0), 5)
+			pub.connect("lonely", true)
+			ack := func(topic string, retain bool) byte {
+				pub.send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: 1, Retain: retain},
+					PacketID: 7, TopicName: topic, Payload: []byte("x")})
+				return pub.expect(packets.Puback).ReasonCode
+			}
+			if code := ack("nobody/here", false); code != 0x10 {
+				t.Errorf("PUBACK %#x with no subscriber, want 0x10", code)
+			}
+			if code := ack("nobody/kept", true); code != 0x10 {
+				t.Errorf("retained: PUBACK %#x with no subscriber, want 0x10", code)
+			}
+			if _, ok := b.Server().Topics.Retained.Get("nobody/kept"); !ok {
+				t.Error("a retained publish with no subscriber was not retained")
+			}
+			sub := dialRaw(t, b.Addr(0), 4)
+			sub.connect("listener", true)
+			sub.subscribeTo(1, "nobody/+", 1)
+			if code := ack("nobody/here", false); code != 0 {
+				t.Errorf("PUBACK %#x with a subscriber, want 0", code)
+			}
+			v3 := dialRaw(t, b.Addr(0), 4)
+			v3.connect("old", true)
+			v3.send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: 1}, PacketID: 3,
+				TopicName: "nobody/there/at/all", Payload: []byte("x")})
+			if got := v3.expect(packets.Puback); got.ReasonCode != 0 {
+				t.Errorf("3.1.1 PUBACK carries %#x", got.ReasonCode)
+			}
+		})
+	}
+}
