@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -374,4 +375,24 @@ func TestNoMatchingSubscribers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A connection that takes its messages slower than they come has only so many writes pending, past
+// which mochi drops the message for it: that is counted and told, as mosquitto tells of its drops.
+// (Past the window and the queue a QoS 1 message is dropped before; within them, mochi makes the
+// publisher wait instead, for the packet identifier, behind the write.)
+func TestDroppedForPendingWrites(t *testing.T) {
+	log := newLineLog()
+	b := startHardened(t, broker.Config{Events: log, Limits: broker.Limits{MaxInflight: -1, MaxQueued: 4}})
+	deaf := dialRaw(t, b.Addr(0), 4)
+	deaf.connect("deaf", true)
+	deaf.subscribeTo(1, "big/#", 0)
+	// Then it reads no more: its socket's buffers fill, and the broker's writes to it wait.
+	pub := dialRaw(t, b.Addr(0), 4)
+	pub.connect("big-pub", true)
+	payload := string(make([]byte, 256<<10))
+	for i := 0; i < 400 && atomic.LoadInt64(&b.Server().Info.MessagesDropped) == 0; i++ {
+		pub.publish(0, "big/x", 0, payload)
+	}
+	log.waitFor(t, `outgoing messages are being dropped for client "deaf": 4 are waiting to be written to its connection, the most that may\n`)
 }
