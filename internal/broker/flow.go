@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // flowConn is a client's connection as mochi writes to it. It holds back the QoS 1 and 2 PUBLISH
@@ -14,14 +16,19 @@ import (
 // max_inflight_messages. Past the window, it keeps at most maxQueued of them, and hands the rest
 // to drop.
 //
+// It also holds back any PUBLISH written before the CONNACK: mochi makes a resumed session's new
+// client known to publishers before it writes the CONNACK, and a message for it could go first.
+//
 // It works on the bytes mochi writes because that is the one place every PUBLISH to a client
 // passes, the resends of a resumed session included, and the one place a write can be held back
 // without mochi's help: mochi's own flow control is switched off (see delivery), being broken.
 type flowConn struct {
 	net.Conn
-	// window is how many QoS 1 and 2 messages may be in flight; 0, until the client's CONNECT is
-	// read and for a client without one, lets every packet through untouched.
+	// window is how many QoS 1 and 2 messages may be in flight; 0, for a client without one,
+	// lets every packet through untouched once the CONNACK is written.
 	window atomic.Int32
+	// ready is set once the CONNACK is written.
+	ready atomic.Bool
 
 	mu sync.Mutex
 	// maxQueued is how many messages may wait past the window; negative is no limit.
@@ -32,6 +39,8 @@ type flowConn struct {
 	inflight map[uint16]struct{}
 	// held are the packets past the window, in the order mochi wrote them.
 	held [][]byte
+	// early are the PUBLISH packets written before the CONNACK.
+	early [][]byte
 	// partial is the start of a packet whose end the next Write brings.
 	partial []byte
 	// dropped collects, during a Write, the identifiers for drop.
@@ -62,7 +71,7 @@ func (c *flowConn) ConnectionState() tls.ConnectionState {
 }
 
 func (c *flowConn) Write(p []byte) (int, error) {
-	if c.window.Load() == 0 {
+	if c.window.Load() == 0 && c.ready.Load() {
 		return c.Conn.Write(p)
 	}
 	c.mu.Lock()
@@ -88,6 +97,7 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 		if size < 0 {
 			// Not MQTT as mochi writes it: stop looking, rather than hold bytes for ever.
 			c.window.Store(0)
+			c.ready.Store(true)
 			off = len(b)
 			break
 		}
@@ -95,7 +105,22 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 			break
 		}
 		pkt := b[off : off+size]
-		if c.holds(pkt) {
+		switch {
+		case !c.ready.Load() && pkt[0]>>4 == packets.Connack:
+			if err := c.pass(b[start : off+size]); err != nil {
+				return 0, err
+			}
+			start = off + size
+			if err := c.connacked(); err != nil {
+				return 0, err
+			}
+		case !c.ready.Load() && pkt[0]>>4 == packets.Publish:
+			if err := c.pass(b[start:off]); err != nil {
+				return 0, err
+			}
+			c.early = append(c.early, bytes.Clone(pkt))
+			start = off + size
+		case c.holds(pkt):
 			if err := c.pass(b[start:off]); err != nil {
 				return 0, err
 			}
@@ -112,6 +137,21 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// connacked sends what was written before the CONNACK, now that it is written.
+func (c *flowConn) connacked() error {
+	c.ready.Store(true)
+	early := c.early
+	c.early = nil
+	for _, pkt := range early {
+		if !c.holds(pkt) {
+			if err := c.pass(pkt); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (c *flowConn) pass(b []byte) error {
 	if len(b) == 0 {
 		return nil
@@ -123,6 +163,9 @@ func (c *flowConn) pass(b []byte) error {
 // holds decides for one packet: false sends it now (counting it in flight when it is a QoS 1 or 2
 // PUBLISH), true keeps it (or drops it, past maxQueued) in place of sending it.
 func (c *flowConn) holds(pkt []byte) bool {
+	if c.window.Load() == 0 {
+		return false
+	}
 	id, dup, ok := publishID(pkt)
 	if !ok {
 		return false

@@ -62,12 +62,40 @@ func sentIDs(t testing.TB, b []byte) []uint16 {
 	return ids
 }
 
+var connack = []byte{0x20, 0x02, 0x00, 0x00}
+
+// newTestFlow is a flowConn past its CONNACK, with nothing written yet.
 func newTestFlow(window, queued int) (*flowConn, *recordingConn, *[]uint16) {
 	rc := &recordingConn{}
 	fc := newFlowConn(rc)
 	var dropped []uint16
 	fc.limit(window, queued, func(id uint16) { dropped = append(dropped, id) })
+	fc.Write(connack)
+	rc.out.Reset()
+	rc.writes = 0
 	return fc, rc, &dropped
+}
+
+// A PUBLISH written before the CONNACK follows it, within the window.
+func TestFlowWaitsForConnack(t *testing.T) {
+	for _, window := range []int{0, 1} {
+		rc := &recordingConn{}
+		fc := newFlowConn(rc)
+		fc.limit(window, -1, nil)
+		fc.Write(publish(t, 1, 1, false))
+		fc.Write(publish(t, 2, 0, false))
+		if rc.out.Len() != 0 {
+			t.Fatalf("window %d: % x written before the CONNACK", window, rc.out.Bytes())
+		}
+		fc.Write(slices.Concat(connack, publish(t, 3, 1, false)))
+		want := slices.Concat(connack, publish(t, 1, 1, false), publish(t, 2, 0, false))
+		if window == 0 {
+			want = append(want, publish(t, 3, 1, false)...)
+		}
+		if !bytes.Equal(rc.out.Bytes(), want) {
+			t.Fatalf("window %d: wrote % x, want % x", window, rc.out.Bytes(), want)
+		}
+	}
 }
 
 // The window is the client's: no more than it in flight, the rest sent in order as each is
@@ -186,8 +214,13 @@ func FuzzFlowConn(f *testing.F) {
 	f.Add(slices.Concat(publish(f, 1, 1, false), publish(f, 2, 2, true), publish(f, 3, 0, false)), uint8(1), uint8(3), uint8(7))
 	f.Add([]byte{0x32, 0x80, 0x80, 0x80, 0x80, 0x01}, uint8(2), uint8(1), uint8(0))
 	f.Add([]byte{0x32, 0x03, 0x00, 0x05, 0x61}, uint8(2), uint8(1), uint8(1))
+	f.Add(slices.Concat(publish(f, 1, 1, false), connack, publish(f, 2, 1, false)), uint8(5), uint8(3), uint8(3))
 	f.Fuzz(func(t *testing.T, data []byte, window, queued, chunk uint8) {
 		fc, rc, dropped := newTestFlow(int(window%4), int(queued%5)-1)
+		if window&4 != 0 { // before the CONNACK
+			fc = newFlowConn(rc)
+			fc.limit(int(window%4), int(queued%5)-1, func(id uint16) { *dropped = append(*dropped, id) })
+		}
 		step := int(chunk%16) + 1
 		for i := 0; i < len(data); i += step {
 			fc.Write(data[i:min(i+step, len(data))])
@@ -201,7 +234,7 @@ func FuzzFlowConn(f *testing.F) {
 			}
 		}
 		kept := len(fc.partial)
-		for _, pkt := range fc.held {
+		for _, pkt := range slices.Concat(fc.held, fc.early) {
 			kept += len(pkt)
 		}
 		if len(*dropped) == 0 && rc.out.Len()+kept != len(data) {
