@@ -150,7 +150,8 @@ func newEventLog(cfg Config) *eventLog {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in and what they may do, the flow to each client, the
+// should: packet identifiers, who is let in and what they may do, a session's messages kept while
+// a new connection takes it over (before anything else handles them), the flow to each client, the
 // limits, the reason code of a publish nobody receives (before the session store, which delivers
 // QoS 1 and 2 publishes itself), the stores, and last the event log, which then sees what the
 // others decided.
@@ -163,8 +164,8 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		acc.denied = events.denied
 	}
-	flow := newDelivery(lim, b.server, events)
-	hooks := []mqtt.Hook{newPacketIDs(), acc, flow, newLimiter(lim, b.server, events), newNoMatch(b.server.Topics)}
+	flow, handover := newDelivery(lim, b.server, events), newHandover(b.server)
+	hooks := []mqtt.Hook{newPacketIDs(), acc, handover, flow, newLimiter(lim, b.server, events), newNoMatch(b.server.Topics)}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
@@ -176,7 +177,7 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 		if err != nil {
 			return err
 		}
-		flow.forgotten = store.OnQosDropped
+		flow.forgotten, handover.store = store.OnQosDropped, store
 	case cfg.RetainedFile != "":
 		if err := loadRetained(b.server, cfg.RetainedFile, lim); err != nil {
 			return fmt.Errorf("reading retained messages: %w", err)

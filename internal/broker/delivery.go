@@ -132,8 +132,9 @@ func (h *delivery) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Pac
 
 // OnQosPublish drops a new message past an offline session's limit. mochi has put it in the
 // session's in-flight map, and sends nothing to an offline client, so out of the map it is gone.
+// A session being taken over is handover's.
 func (h *delivery) OnQosPublish(cl *mqtt.Client, pk packets.Packet, _ int64, _ int) {
-	if pk.FixedHeader.Type != packets.Publish || pk.FixedHeader.Dup || h.maxQueued < 0 ||
+	if pk.FixedHeader.Type != packets.Publish || pk.FixedHeader.Dup || h.maxQueued < 0 || cl.IsTakenOver() ||
 		(cl.Net.Conn != nil && !cl.Closed()) || cl.State.Inflight.Len() <= h.maxQueued {
 		return
 	}

@@ -396,3 +396,65 @@ func TestDroppedForPendingWrites(t *testing.T) {
 	}
 	log.waitFor(t, `outgoing messages are being dropped for client "deaf": 4 are waiting to be written to its connection, the most that may\n`)
 }
+
+// A session resumed while a publisher streams to it loses nothing: mochi lost the messages handed to
+// the session's old client while it moved the session to the new connection (and, with a store,
+// deleted their copies on disk).
+func TestResumeDuringStream(t *testing.T) {
+	for _, store := range []bool{false, true} {
+		t.Run(fmt.Sprintf("store=%v", store), func(t *testing.T) {
+			cfg := broker.Config{Limits: broker.Limits{MaxQueued: -1}}
+			if store {
+				cfg.StoreDir = t.TempDir()
+			}
+			b := startHardened(t, cfg)
+			const n = 2000
+			sub := dialRaw(t, b.Addr(0), 4)
+			sub.connect("resumer", false)
+			sub.subscribeTo(1, "stream/r", 1)
+			pub := dialRaw(t, b.Addr(0), 4)
+			pub.connect("r-pub", true)
+			// The publisher writes without waiting; the broker's acknowledgements are read after.
+			go func() {
+				for i := 1; i <= n+1; i++ {
+					payload := fmt.Sprint(i)
+					if i > n {
+						payload = "end"
+					}
+					data, _ := brokertest.Encode(packets.Packet{ProtocolVersion: 4,
+						FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: 1}, PacketID: uint16(i),
+						TopicName: "stream/r", Payload: []byte(payload)})
+					if _, err := pub.conn.Write(data); err != nil {
+						return // the test has failed already, reading
+					}
+				}
+			}()
+			got := map[string]bool{}
+			for count := 1; !got["end"]; count++ {
+				if count%300 == 0 { // a new connection takes the session over, again and again
+					sub.conn.Close()
+					sub = dialRaw(t, b.Addr(0), 4)
+					sub.connect("resumer", false)
+				}
+				pk := sub.next()
+				if pk.FixedHeader.Type != packets.Publish {
+					continue
+				}
+				got[string(pk.Payload)] = true
+				sub.ack(packets.Puback, pk.PacketID, 0)
+			}
+			for range n + 1 {
+				pub.expect(packets.Puback)
+			}
+			var lost []string
+			for i := 1; i <= n; i++ {
+				if !got[fmt.Sprint(i)] {
+					lost = append(lost, fmt.Sprint(i))
+				}
+			}
+			if len(lost) > 0 {
+				t.Fatalf("%d of %d messages lost: %v", len(lost), n, lost)
+			}
+		})
+	}
+}

@@ -202,8 +202,11 @@ func (s *sessionStore) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 	s.Hook.OnQosComplete(cl, pk)
 }
 
+// OnQosDropped deletes a message mochi gave up, but not those of a session taken over: mochi
+// drops them from the old client once it has copied them to the new one, which goes on with them
+// under the same keys.
 func (s *sessionStore) OnQosDropped(cl *mqtt.Client, pk packets.Packet) {
-	if isPersistent(cl) {
+	if isPersistent(cl) && !cl.IsTakenOver() {
 		s.Hook.OnQosComplete(cl, pk)
 	}
 }
