@@ -13,6 +13,7 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"mqtt/internal/transport"
 )
@@ -154,7 +155,7 @@ func newEventLog(cfg Config) *eventLog {
 // a new connection takes it over (before anything else handles them), the flow to each client, the
 // limits, the reason code of a publish nobody receives (before the session store, which delivers
 // QoS 1 and 2 publishes itself), the stores, and last the event log, which then sees what the
-// others decided.
+// others decided. The packets read and written reach them, in that order, through routes.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
 		failDelay: lim.FailedLoginDelay}
@@ -164,8 +165,21 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		acc.denied = events.denied
 	}
-	flow, handover := newDelivery(lim, b.server, events), newHandover(b.server)
-	hooks := []mqtt.Hook{newPacketIDs(), acc, handover, flow, newLimiter(lim, b.server, events), newNoMatch(b.server.Topics)}
+	ids, flow, handover, noMatch := newPacketIDs(), newDelivery(lim, b.server, events), newHandover(b.server),
+		newNoMatch(b.server.Topics)
+	routes := new(packetRoutes)
+	routes.onRead(ids.OnPacketRead, packets.Subscribe, packets.Unsubscribe)
+	routes.onRead(acc.OnPacketRead, packets.Publish)
+	routes.onRead(flow.OnPacketRead, packets.Puback, packets.Pubrec, packets.Pubcomp)
+	routes.onEncode(ids.OnPacketEncode, packets.Suback, packets.Unsuback)
+	routes.onEncode(acc.OnPacketEncode, packets.Connack)
+	routes.onEncode(handover.OnPacketEncode, packets.Connack)
+	routes.onEncode(flow.OnPacketEncode, packets.Connack)
+	routes.onEncode(noMatch.OnPacketEncode, packets.Puback)
+	if events != nil {
+		routes.onEncode(events.OnPacketEncode, packets.Connack)
+	}
+	hooks := []mqtt.Hook{routes, ids, acc, handover, flow, newLimiter(lim, b.server, events), noMatch}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err

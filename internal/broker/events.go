@@ -28,7 +28,7 @@ type eventLog struct {
 func (h *eventLog) ID() string { return "event-log" }
 
 const eventLogEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnDisconnect | 1<<mqtt.OnSubscribed |
-	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnClientExpired
+	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnClientExpired // OnPacketEncode comes through packetRoutes
 
 func (h *eventLog) Provides(b byte) bool { return eventLogEvents.has(b) }
 

@@ -48,7 +48,8 @@ func newHandover(server *mqtt.Server) *handover {
 
 func (h *handover) ID() string { return "handover" }
 
-const handoverEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnQosPublish | 1<<mqtt.OnPacketEncode |
+// handoverEvents leaves out OnPacketEncode, which comes through packetRoutes.
+const handoverEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnQosPublish |
 	1<<mqtt.OnSessionEstablished | 1<<mqtt.OnDisconnect
 
 func (h *handover) Provides(b byte) bool { return handoverEvents.has(b) }

@@ -36,7 +36,8 @@ func newNoMatch(topics *mqtt.TopicsIndex) *noMatch {
 
 func (h *noMatch) ID() string { return "no-matching-subscribers" }
 
-const noMatchEvents hookEvents = 1<<mqtt.OnPublish | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnDisconnect
+// noMatchEvents leaves out OnPacketEncode, which comes through packetRoutes.
+const noMatchEvents hookEvents = 1<<mqtt.OnPublish | 1<<mqtt.OnDisconnect
 
 func (h *noMatch) Provides(b byte) bool { return noMatchEvents.has(b) }
 

@@ -31,7 +31,8 @@ func newPacketIDs() *packetIDs { return &packetIDs{hidden: map[*mqtt.Client]uint
 
 func (h *packetIDs) ID() string { return "packet-ids" }
 
-const packetIDEvents hookEvents = 1<<mqtt.OnPacketRead | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnDisconnect
+// packetIDEvents leaves out OnPacketRead and OnPacketEncode, which come through packetRoutes.
+const packetIDEvents hookEvents = 1 << mqtt.OnDisconnect
 
 func (h *packetIDs) Provides(b byte) bool { return packetIDEvents.has(b) }
 
