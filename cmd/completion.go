@@ -124,7 +124,7 @@ func completionFlag(f cli.Flag) completion.Flag {
 
 // takesFile reports urfave/cli's own mark for a flag whose value is a file name.
 func takesFile(f cli.Flag) bool {
-	switch f := f.(type) {
+	switch f := unwrapFlag(f).(type) {
 	case *cli.StringFlag:
 		return f.TakesFile
 	case *cli.StringSliceFlag:
@@ -137,38 +137,30 @@ func takesFile(f cli.Flag) bool {
 	return false
 }
 
-// flagValues is what the value of the flag called name can be: the one table of them for every
-// command, so a flag that several commands share completes alike in all of them.
+// flagValues is what the value of the flag called name can be, for every command alike, so a flag that
+// several commands share completes alike in all of them: the connection flags' from their table.
 func flagValues(name string) completion.Values {
+	if f := connFlagNamed(name); f != nil {
+		return f.values
+	}
 	words := func(w ...string) completion.Values { return completion.Values{Words: w} }
 	switch name {
-	case "qos", "will-qos":
+	case "qos":
 		return words("0", "1", "2")
-	case "protocol-version":
-		return words("5", "311", "31", "mqttv5", "mqttv311", "mqttv31")
 	case "color":
 		return words("auto", "always", "never")
 	case "output":
 		return words("text", "hex", "base64")
 	case "view":
 		return words("auto", "pretty", "plain")
-	case "tls-version":
-		return words("tlsv1.3", "tlsv1.2", "tlsv1.1")
-	case "keyform":
-		return words("pem")
-	case "cafile", "cert", "key", "file", "unix":
-		return completion.Values{Paths: completion.Files}
-	case "capath":
-		return completion.Values{Paths: completion.Dirs}
-	case "profile":
-		return profileNames
+	case "file":
+		return files
 	}
 	return completion.Values{}
 }
 
-// profileNames are listed by `mqtt profile list` as the user presses Tab: the first word of each of its
-// lines is a name (the default one is followed by "(default)").
-var profileNames = completion.Values{Listed: []string{"profile", "list"}}
+// profileNames are what --profile takes, which `mqtt profile show` and `remove` take too.
+func profileNames() completion.Values { return connFlagNamed("profile").values }
 
 // argValues is what the positional arguments of the command at path can be.
 func argValues(path string) completion.Values {
@@ -176,7 +168,7 @@ func argValues(path string) completion.Values {
 	case "mqtt completion":
 		return completion.Values{Words: completion.Shells()}
 	case "mqtt profile show", "mqtt profile remove":
-		return profileNames
+		return profileNames()
 	}
 	return completion.Values{}
 }

@@ -321,12 +321,12 @@ func TestProfileListGivesTheNamesCompletionReads(t *testing.T) {
 			t.Fatalf("profile add %v: %s", args, errOut)
 		}
 	}
-	_, out, _ := run(t, append([]string{"mqtt"}, profileNames.Listed...)...)
+	_, out, _ := run(t, append([]string{"mqtt"}, profileNames().Listed...)...)
 	var names []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		names = append(names, strings.Fields(line)[0])
 	}
 	if !slices.Equal(names, []string{"home", "lab"}) {
-		t.Errorf("mqtt %v printed %q: first words %q, want home and lab", profileNames.Listed, out, names)
+		t.Errorf("mqtt %v printed %q: first words %q, want home and lab", profileNames().Listed, out, names)
 	}
 }

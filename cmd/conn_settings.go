@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -14,38 +13,6 @@ import (
 	"mqtt/internal/iostreams"
 	"mqtt/internal/profile"
 )
-
-// settingFlags are the connection flags a profile or an MQTT_* variable may set, by flag name. The
-// rest are not about where and how to connect (-d, --quiet, -D) or are refused anyway (--psk).
-var settingFlags = []string{
-	"host", "port", "url", "unix", "ws", "ws-path", "A", "nodelay", "id", "id-prefix", "keepalive",
-	"username", "pw", "password-file", "password-prompt", "disable-clean-session", "session-expiry-interval",
-	"protocol-version", "will-topic", "will-payload", "will-qos", "will-retain", "cafile", "capath", "cert",
-	"key", "insecure", "tls-version", "tls-alpn", "tls-use-os-certs", "proxy",
-}
-
-// settingKey is the name a flag has in a profile and, upper-cased, in MQTT_*: its long name, except
-// for the two flags whose long name is mosquitto's terse one.
-func settingKey(flag string) string {
-	switch flag {
-	case "pw":
-		return "password"
-	case "A":
-		return "bind-address"
-	}
-	return flag
-}
-
-// envName is the environment variable for a setting key: MQTT_ and the key in upper case, with '_'
-// for '-'.
-func envName(key string) string {
-	return "MQTT_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
-}
-
-// isSettingKey says whether a profile may hold key.
-func isSettingKey(key string) bool {
-	return slices.ContainsFunc(settingFlags, func(f string) bool { return settingKey(f) == key })
-}
 
 // origin is where a value came from, in increasing precedence.
 type origin int
@@ -109,7 +76,7 @@ type connValues struct {
 
 func newConnValues(c *cli.Context, e connEnv) (*connValues, error) {
 	v := &connValues{c: c, env: map[string]string{}}
-	for _, f := range settingFlags {
+	for _, f := range settingFlags() {
 		if val := e.getenv(envName(settingKey(f))); val != "" {
 			b, err := v.normalize(f, val, envName(settingKey(f)))
 			if err != nil {
@@ -158,7 +125,7 @@ func (v *connValues) loadProfile(e connEnv) error {
 	v.profileName, v.profilePath = name, path
 	v.profile = profile.Profile{}
 	for key, val := range p {
-		flag := flagOfKey(key)
+		flag := connFlagOfKey(key).names[0] // Load took only setting keys
 		b, err := v.normalize(flag, val, fmt.Sprintf("%q in profile %q (%s)", key, name, path))
 		if err != nil {
 			return err
@@ -168,19 +135,10 @@ func (v *connValues) loadProfile(e connEnv) error {
 	return nil
 }
 
-func flagOfKey(key string) string {
-	for _, f := range settingFlags {
-		if settingKey(f) == key {
-			return f
-		}
-	}
-	return key
-}
-
 // normalize spells a boolean as the flag parser does, so that MQTT_INSECURE=1 and insecure = true
 // both read as "true"; where names the value's place for the error.
 func (v *connValues) normalize(flag, val, where string) (string, error) {
-	if _, isBool := v.flag(flag).(*cli.BoolFlag); !isBool {
+	if connFlagNamed(flag).kind != switchFlag {
 		return val, nil
 	}
 	b, err := strconv.ParseBool(val)
@@ -190,22 +148,11 @@ func (v *connValues) normalize(flag, val, where string) (string, error) {
 	return strconv.FormatBool(b), nil
 }
 
-func (v *connValues) flag(name string) cli.Flag {
-	for _, f := range v.c.Command.Flags {
-		if slices.Contains(f.Names(), name) {
-			return f
-		}
-	}
-	return nil
-}
-
-// fileFlags hold paths, in which a profile or an MQTT_* variable may write ~/ for the home folder, as a
-// shell would on the command line.
-var fileFlags = []string{"unix", "password-file", "cafile", "capath", "cert", "key"}
-
+// expandHome reads ~/ at the start of a path (see connFlag.path) as the home folder, as a shell would on
+// the command line.
 func expandHome(flag, val string, getenv func(string) string) string {
 	rest, ok := strings.CutPrefix(val, "~/")
-	if !ok || !slices.Contains(fileFlags, flag) || getenv("HOME") == "" {
+	if !ok || !isPathFlag(flag) || getenv("HOME") == "" {
 		return val
 	}
 	return filepath.Join(getenv("HOME"), rest)
@@ -214,7 +161,7 @@ func expandHome(flag, val string, getenv func(string) string) string {
 // get is the value of the flag named name, wherever it came from.
 func (v *connValues) get(name string) setting {
 	flag := candidate{v.c.String(name), isSet(v.c, name)}
-	if !slices.Contains(settingFlags, name) {
+	if f := connFlagNamed(name); f == nil || f.key == "" {
 		if flag.ok {
 			return setting{flag.value, fromFlag}
 		}
@@ -238,9 +185,6 @@ func (v *connValues) insecure() bool {
 	s := v.get("insecure")
 	return s.value == "true" && s.from >= max(v.from("host"), v.from("url"), v.from("unix"))
 }
-
-// destinationFlags are the settings that say where to connect: the ones a failed connection is about.
-var destinationFlags = []string{"host", "port", "url", "unix", "ws", "ws-path", "A", "proxy", "cafile", "capath", "tls-use-os-certs"}
 
 // note says which of flags come from the environment or the profile, so that an error about a value the
 // user did not type says where it came from. Values are not shown: one may be a password.

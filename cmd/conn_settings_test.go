@@ -346,12 +346,12 @@ func TestSettingKeys(t *testing.T) {
 	for _, f := range connFlags("311") {
 		flags[f.Names()[0]] = true
 	}
-	for _, f := range settingFlags {
+	for _, f := range settingFlags() {
 		if !flags[f] {
 			t.Errorf("settingFlags names %q, which is not a connection flag", f)
 		}
 		k := settingKey(f)
-		if len(k) < 2 || !isSettingKey(k) || flagOfKey(k) != f {
+		if len(k) < 2 || !isSettingKey(k) || connFlagOfKey(k).names[0] != f {
 			t.Errorf("flag %q: key %q", f, k)
 		}
 	}
@@ -366,7 +366,7 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range append(settingFlags, "profile") {
+	for _, f := range append(settingFlags(), "profile") {
 		name := envName(settingKey(f))
 		if !strings.Contains(string(readme), "`"+name+"`") {
 			t.Errorf("README.md does not list %s", name)

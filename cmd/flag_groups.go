@@ -9,8 +9,8 @@ import (
 // A command's flags are listed under headings, in --help and in the manual alike: first the command's
 // own (what to send, what to subscribe to), then the ones commands share, in the order below. Shared
 // flags are told by where they are built (outputFlags, reconnectFlags, connFlags), so that a flag added
-// there lands under its heading without a list here to keep up; only connFlags, which covers several
-// headings, is divided by name.
+// there lands under its heading without a list here to keep up; connFlags, which covers several
+// headings, says each flag's in its table (connTable).
 
 // flagGroup is one heading and the flags under it, in the order the command defines them.
 type flagGroup struct {
@@ -34,18 +34,6 @@ const (
 // sharedGroups is the order of the shared headings.
 var sharedGroups = []string{
 	groupPace, groupOutput, groupConnection, groupReconnect, groupLogin, groupWill, groupTLS, groupV5, groupDiagnostics, groupNotSupported,
-}
-
-// connGroup divides connFlags by name; a connection flag not named here is under Connection.
-var connGroup = map[string]string{
-	"username": groupLogin, "pw": groupLogin, "password-file": groupLogin, "password-prompt": groupLogin,
-	"will-topic": groupWill, "will-payload": groupWill, "will-qos": groupWill, "will-retain": groupWill,
-	"cafile": groupTLS, "capath": groupTLS, "cert": groupTLS, "key": groupTLS, "insecure": groupTLS,
-	"tls-version": groupTLS, "tls-alpn": groupTLS, "tls-use-os-certs": groupTLS, "keyform": groupTLS,
-	"property": groupV5, "session-expiry-interval": groupV5,
-	"debug": groupDiagnostics, "quiet": groupDiagnostics,
-	"ciphers": groupNotSupported, "psk": groupNotSupported, "psk-identity": groupNotSupported,
-	"tls-engine": groupNotSupported, "tls-engine-kpass-sha1": groupNotSupported,
 }
 
 // paceFlags are pub's own flags that say how many and how fast, a heading of their own.
@@ -75,11 +63,7 @@ func flagGroups(c *cli.Command) []flagGroup {
 		shared[flagKey(f)] = groupReconnect
 	}
 	for _, f := range connFlags("") {
-		g, ok := connGroup[f.Names()[0]]
-		if !ok {
-			g = groupConnection
-		}
-		shared[flagKey(f)] = g
+		shared[flagKey(f)] = connFlagNamed(f.Names()[0]).group
 	}
 	flags := c.VisibleFlags()
 	hasHelp := slices.ContainsFunc(flags, func(f cli.Flag) bool { return f.Names()[0] == "help" })

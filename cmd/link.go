@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"mqtt/format"
 	"mqtt/internal/iostreams"
-	"mqtt/internal/message"
 	"mqtt/internal/mosqargs"
 	"mqtt/internal/session"
-	"mqtt/internal/transport"
 )
 
 // runLinked runs mqtt as the mosquitto client it is linked as: mosquitto's parser, checks, messages and
@@ -55,104 +51,9 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 	return reportLinked(io, p, cfg.Quiet, err)
 }
 
-// linkedConn turns mosquitto's configuration into session options; text is mosquitto's message for a
-// configuration that fails when it connects.
-func linkedConn(c *mosqargs.Config) (*connOptions, string) {
-	o := &connOptions{Props: c.Props, Quiet: c.Quiet, Debug: c.Debug, DebugToStdout: true}
-	s := &o.Session
-	s.Version = byte(c.ProtocolVersion)
-	s.KeepAlive = time.Duration(c.Keepalive) * time.Second
-	s.Username, s.Password, s.CleanSession = c.Username, c.Password, c.CleanSession
-	switch {
-	case c.ID != nil:
-		s.ClientID = *c.ID
-	case c.IDPrefix != nil:
-		s.ClientID = *c.IDPrefix + strconv.Itoa(pid())
-	case s.Version == session.V31:
-		s.ClientID = session.RandomClientID()
-	}
-	if c.PSK != nil || c.TLSEngine != nil {
-		return nil, "Error: " + usageErr(errNotSupported, "--psk and --tls-engine", "Go's TLS has neither").Error() + "\n"
-	}
-	s.MaxInflight = c.MaxInflight
-
-	d := &s.Dial
-	d.Host, d.BindAddress, d.NoDelay, d.Timeout = c.Host, c.BindAddress, c.NoDelay, 30*time.Second
-	port := c.ConnectPort()
-	switch {
-	case port == 0:
-		if c.Host == "" {
-			return nil, "Unable to connect (Invalid function arguments provided.).\n"
-		}
-		d.Scheme, d.UnixPath = transport.Unix, c.Host
-	case port > 65535:
-		return nil, "Unable to connect (Invalid function arguments provided.).\n"
-	case c.Host == "":
-		return nil, "Unable to connect (Lookup error.).\n"
-	default:
-		d.Scheme, d.Port = transport.TCP, port
-	}
-	if c.Proxy != nil {
-		u := "socks5h://"
-		if c.Proxy.Username != nil {
-			u += *c.Proxy.Username
-			if c.Proxy.Password != nil {
-				u += ":" + *c.Proxy.Password
-			}
-			u += "@"
-		}
-		d.Proxy = u + net.JoinHostPort(c.Proxy.Host, strconv.Itoa(c.Proxy.Port))
-	}
-	if d.Scheme == transport.TCP && (c.CAFile != nil || c.CAPath != nil || c.TLSUseOSCerts || port == 8883) {
-		t := transport.TLSOptions{Insecure: c.Insecure, ServerName: c.Host, UseOSCerts: c.CAFile == nil && c.CAPath == nil}
-		for _, f := range []struct {
-			dst *string
-			src *string
-		}{{&t.CAFile, c.CAFile}, {&t.CAPath, c.CAPath}, {&t.CertFile, c.CertFile}, {&t.KeyFile, c.KeyFile}, {&t.Version, c.TLSVersion}} {
-			if f.src != nil {
-				*f.dst = *f.src
-			}
-		}
-		if c.TLSALPN != nil {
-			t.ALPN = []string{*c.TLSALPN}
-		}
-		cfg, err := transport.TLSConfig(t)
-		if err != nil {
-			return nil, "Error: Problem setting TLS options: File not found.\n"
-		}
-		d.Scheme, d.TLS = transport.TLS, cfg
-	}
-	if c.WebSocket && d.Scheme == transport.TLS {
-		d.Scheme = transport.WSS
-	} else if c.WebSocket && d.Scheme == transport.TCP {
-		d.Scheme = transport.WS
-	}
-
-	if w := c.WillTopic; w != nil {
-		s.Will = &session.Will{Topic: *w, QoS: byte(c.WillQoS), Retain: c.WillRetain, Props: c.Props.Will}
-		if c.WillPayload != nil {
-			s.Will.Payload = []byte(*c.WillPayload)
-		}
-	}
-	if s.Version == session.V5 {
-		s.ConnectProps = c.Props.Connect.Clone()
-		if !c.Props.Has("connect", "receive-maximum") {
-			// libmosquitto always appends its receive-maximum; the broker's flow control then matches.
-			if s.ConnectProps == nil {
-				s.ConnectProps = &message.Properties{}
-			}
-			rm := uint16(c.ReceiveMaximum())
-			if c.Program == mosqargs.RR {
-				rm = 1
-			}
-			s.ConnectProps.ReceiveMaximum = &rm
-		}
-	}
-	return o, ""
-}
-
 func linkedPub(c *mosqargs.Config, conn *connOptions) *pubOptions {
-	o := &pubOptions{conn: conn, QoS: byte(c.QoS), Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay}
+	o := &pubOptions{conn: conn, Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay, WarnRefused: true}
+	o.QoS = byte(c.QoS)
 	if c.Topic != nil {
 		o.Topic = *c.Topic
 	}
@@ -195,14 +96,14 @@ func linkedSub(c *mosqargs.Config, conn *connOptions) *subOptions {
 }
 
 func linkedRR(c *mosqargs.Config, conn *connOptions) *rrOptions {
-	p := &pubOptions{conn: conn, QoS: byte(c.QoS), Repeat: 1, Mode: modeMessage}
+	o := &rrOptions{conn: conn, Format: linkedFormat(c), Timeout: time.Duration(c.Timeout) * time.Second}
+	o.QoS, o.Mode = byte(c.QoS), modeMessage
 	if c.Topic != nil {
-		p.Topic = *c.Topic
+		o.Topic = *c.Topic
 	}
 	if c.MessageMode == mosqargs.MsgCmdLine {
-		p.Message = c.Message // mosquitto_rr sends -f and -s requests empty: it never reads them
+		o.Message = c.Message // mosquitto_rr sends -f and -s requests empty: it never reads them
 	}
-	o := &rrOptions{pub: p, Format: linkedFormat(c), Timeout: time.Duration(c.Timeout) * time.Second}
 	if c.ResponseTopic != nil {
 		o.ResponseTopic = *c.ResponseTopic
 	}

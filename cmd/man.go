@@ -88,20 +88,16 @@ func appPage(app *cli.App) manpage.Page {
 	return p
 }
 
-// settingVariables are the MQTT_* variables, one for each option a profile may hold (settingFlags).
+// settingVariables are the MQTT_* variables, one for each option a profile may hold.
 func settingVariables() []manpage.Variable {
-	byName := map[string]cli.Flag{}
-	for _, f := range connFlags("") {
-		byName[f.Names()[0]] = f
-	}
+	flags := connFlags("") // in connTable's order
 	var out []manpage.Variable
-	for _, name := range settingFlags {
-		f := byName[name]
-		if f == nil {
+	for i, f := range connTable {
+		if f.key == "" {
 			continue
 		}
-		v := manpage.Variable{Name: envName(settingKey(name)), Options: manOptions([]cli.Flag{f})[0].Names}
-		if _, isBool := f.(*cli.BoolFlag); isBool {
+		v := manpage.Variable{Name: envName(f.key), Options: manOptions(flags[i : i+1])[0].Names}
+		if f.kind == switchFlag {
 			v.Values = "true or false"
 		}
 		out = append(out, v)
@@ -247,45 +243,18 @@ func placeholder(usage string) (name, text string) {
 // manArg names the value of a flag whose usage has no word in backquotes. --help says "value" for most of
 // them; the error messages' nouns and this table do better. A flag missing here still reads "value".
 func manArg(names []string) string {
+	if f := connFlagNamed(names[0]); f != nil && f.arg != "" {
+		return f.arg
+	}
 	switch names[0] {
-	case "property":
-		return "command name value"
 	case "color":
 		return "when"
 	case "view":
 		return "mode"
-	case "ws-path":
-		return "path"
-	case "capath":
-		return "dir"
-	case "tls-version", "protocol-version":
-		return "version"
-	case "tls-alpn":
-		return "protocol"
-	case "proxy":
-		return "URL"
-	case "id-prefix":
-		return "prefix"
-	case "session-expiry-interval":
-		return "seconds"
-	case "will-payload":
-		return "payload"
 	case "repeat-delay":
 		return "seconds"
 	case "max-inflight":
 		return "count"
-	case "ciphers":
-		return "list"
-	case "psk":
-		return "key"
-	case "psk-identity":
-		return "identity"
-	case "tls-engine":
-		return "engine"
-	case "keyform":
-		return "pem|engine"
-	case "tls-engine-kpass-sha1":
-		return "hash"
 	}
 	for _, n := range names {
 		if noun := argNoun(n); noun != "value" {

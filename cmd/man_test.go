@@ -112,7 +112,7 @@ func TestManPagesListEveryFlag(t *testing.T) {
 // mqtt.1 lists every MQTT_* variable.
 func TestManPageListsEveryVariable(t *testing.T) {
 	page := generatedPages(t)["mqtt.1"]
-	for _, f := range settingFlags {
+	for _, f := range settingFlags() {
 		if v := envName(settingKey(f)); !strings.Contains(page, `\fB`+v+`\fR`) {
 			t.Errorf("mqtt.1 does not list %s", v)
 		}

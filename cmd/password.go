@@ -16,10 +16,7 @@ import (
 // maxPassword is the longest password MQTT can carry: binary data with a two-byte length.
 const maxPassword = 65535
 
-// passwordFlags are the ways to give a password. Only one place's way counts (see passwordSource).
-var passwordFlags = []string{"pw", "password-file", "password-prompt"}
-
-// passwordSource is the way the password is given: flag is one of passwordFlags (or "url" once -L's
+// passwordSource is the way the password is given: flag is one of the password flags (connFlag.password) (or "url" once -L's
 // user info took over), or "" for no password.
 type passwordSource struct {
 	flag  string
@@ -32,7 +29,7 @@ type passwordSource struct {
 // place are refused: which one was meant cannot be told.
 func (v *connValues) passwordSource() (passwordSource, error) {
 	var best []passwordSource
-	for _, f := range passwordFlags {
+	for _, f := range connNames(isPassword) {
 		s := v.get(f)
 		if s.from == fromDefault || f == "password-prompt" && s.value != "true" {
 			continue

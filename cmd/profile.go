@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -68,8 +67,8 @@ func profileArgs(args []string) []string {
 // only what is given), and the flags of `add` itself.
 func profileAddFlags() []cli.Flag {
 	var out []cli.Flag
-	for _, f := range connFlags("") {
-		if !slices.Contains(settingFlags, f.Names()[0]) {
+	for i, f := range connFlags("") {
+		if connTable[i].key == "" {
 			continue
 		}
 		if s, ok := f.(*cli.StringFlag); ok {
@@ -187,18 +186,18 @@ func profileAdd(c *cli.Context, e connEnv) error {
 	}
 	p := profile.Profile{}
 	ways := 0
-	for _, flag := range settingFlags {
+	for _, flag := range settingFlags() {
 		if !isSet(c, flag) {
 			continue
 		}
 		v := c.String(flag)
-		if slices.Contains(fileFlags, flag) && v != "" && !strings.HasPrefix(v, "~/") {
+		if isPathFlag(flag) && v != "" && !strings.HasPrefix(v, "~/") {
 			// A relative path would be read from wherever mqtt runs next.
 			if v, err = filepath.Abs(v); err != nil {
 				return err
 			}
 		}
-		if slices.Contains(passwordFlags, flag) && (flag != "password-prompt" || v == "true") {
+		if connFlagNamed(flag).password && (flag != "password-prompt" || v == "true") {
 			ways++
 		}
 		p[settingKey(flag)] = v

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -14,51 +13,35 @@ import (
 
 	"mqtt/internal/gen"
 	"mqtt/internal/iostreams"
-	"mqtt/internal/message"
 	"mqtt/internal/pace"
+	"mqtt/internal/publish"
 	"mqtt/internal/session"
-	"mqtt/internal/transport"
-)
-
-// maxPayload is the most a PUBLISH can carry: the remaining-length limit (the topic takes a little more).
-const maxPayload = 268435455
-
-type pubMode int
-
-const (
-	modeNone    pubMode = iota
-	modeMessage         // -m
-	modeFile            // -f
-	modeStdin           // -s
-	modeLines           // -l
-	modeNull            // -n
-	modeSize            // --size: random bytes
+	"mqtt/internal/wire"
 )
 
 // pubOptions are `mqtt pub`'s flags after parsing.
 type pubOptions struct {
-	conn    *connOptions
-	Topic   string
-	Mode    pubMode
-	Message []byte
-	File    string
-	QoS     byte
-	Retain  bool
+	conn *connOptions
+	payloadOptions
+	Topic  string
+	Retain bool
 	// Repeat is how many times the message is sent; 0 is for ever.
 	Repeat      int
 	RepeatDelay time.Duration
 	Jitter      time.Duration
 	Rate        float64 // messages a second; 0 for no limit
 	Duration    time.Duration
-	Size        int
 	LineTopic   string // -l lines are "topic LineTopic payload"
 	Template    bool
 	Seed        *uint64
 	// Echo is -v on a terminal: a line for each message sent. In a pipe -v prints nothing, so that stdout
 	// stays as mosquitto_pub leaves it: empty.
 	Echo bool
-	rnd  *rand.Rand
-	tmpl *templates // compiled before connecting, so a mistake costs no connection
+	// WarnRefused is mosquitto_pub's way with a publish the broker refuses with a reason code (linked):
+	// a warning for each, and no failure for the run. mqtt's own pub counts it as not delivered.
+	WarnRefused bool
+	rnd         *rand.Rand
+	tmpl        *publish.Template // compiled before connecting, so a mistake costs no connection
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -153,13 +136,9 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 		}
 		conn.Session.MaxInflight = min(m, session.MaxInflight)
 	case o.QoS == 2:
-		// mosquitto drops a 3.1.1 client with more than its max_inflight_messages (20) QoS 2 messages
-		// in flight, and 3.1.1 has no way to learn the limit.
-		conn.Session.MaxInflight = 20
+		conn.Session.MaxInflight = wire.InflightQoS2
 	default:
-		// Past about 100, a bigger window gains nothing against a local mosquitto (50,000 QoS 1 lines:
-		// 0.38 s at 20, 0.30 s at 100 and at 1000), and holds more to lose if the connection drops.
-		conn.Session.MaxInflight = 100
+		conn.Session.MaxInflight = wire.InflightQoS1
 	}
 	return o, nil
 }
@@ -222,8 +201,10 @@ func (o *pubOptions) compileTemplate(ctx context.Context) error {
 	if !o.Template {
 		return nil
 	}
+	env := gen.SystemEnv()
+	env.Rand, env.Lookup, env.Stop = o.rnd, os.LookupEnv, ctx.Done()
 	var err error
-	o.tmpl, err = compileTemplates(o, o.rnd, os.LookupEnv, ctx.Done())
+	o.tmpl, err = publish.CompileTemplate(o.templateTexts(), o.conn.Props.Publish, env)
 	return templateErr(ctx, err, true)
 }
 
@@ -240,120 +221,4 @@ func templateErr(ctx context.Context, err error, usage bool) error {
 		return &problem{id: errPubOption, args: []any{err.Error() + "."}, usage: usage}
 	}
 	return nil
-}
-
-// parsePayload reads the flags that say what to send (-m, -f, -s, -l, -n; rr has no -l) and -q.
-func (o *pubOptions) parsePayload(c *cli.Context) *problem {
-	// Each of them counts every time it is given: mosquitto_pub refuses -m x -m y as it refuses -m x -n,
-	// where a flag parser would keep y.
-	modes := 0
-	for _, m := range []struct {
-		mode pubMode
-		flag string
-		on   bool
-	}{
-		{modeMessage, "message", isSet(c, "message")}, {modeFile, "file", isSet(c, "file")},
-		{modeStdin, "stdin-file", c.Bool("stdin-file")}, {modeLines, "stdin-line", c.Bool("stdin-line")},
-		{modeNull, "null-message", c.Bool("null-message")}, {modeSize, "size", isSet(c, "size")},
-	} {
-		if m.on {
-			o.Mode = m.mode
-			modes += max(1, flagCount(c, m.flag))
-		}
-	}
-	if modes > 1 {
-		return usageErr(errPubOneMode)
-	}
-	if o.Mode == modeSize {
-		n, err := strconv.Atoi(c.String("size"))
-		if err != nil || n < 0 || n > maxPayload {
-			return usageErr(errPubOption, fmt.Sprintf("--size %q: want a number of bytes from 0 to %d.", c.String("size"), maxPayload))
-		}
-		o.Size = n
-	}
-	o.Message, o.File = []byte(c.String("message")), c.String("file")
-	var perr *problem
-	o.QoS, perr = parseQoS(c.String("qos"))
-	return perr
-}
-
-// connect opens the session, turning a refused CONNACK into mosquitto's message and exit code.
-func connect(ctx context.Context, conn *connOptions, streams *iostreams.IOStreams) (session.Session, error) {
-	opts := conn.Session
-	opts.Debug = debugOut(conn, streams)
-	s, err := session.Connect(ctx, opts)
-	var ce *session.ConnectError
-	if errors.As(err, &ce) {
-		e := &exitError{code: int(ce.Code), msg: fmt.Sprintf(mqttText[errConnectRefused], ce.Error()), connack: true}
-		if ce.Version == session.V5 && ce.Code == 0x84 { // MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION
-			e.msg, e.unsupported = e.msg+textUnsupportedV5, true
-		}
-		return nil, e
-	}
-	if err != nil && ctx.Err() == nil {
-		// Say where the address came from when the command line did not give it all (MQTT_PORT=1).
-		return nil, withNote(explainConnectFailure(opts.Dial, err), conn.DestinationNote)
-	}
-	return s, err
-}
-
-// debugOut is where -d lines go: stderr, or stdout as libmosquitto prints them when linked; nil without -d.
-func debugOut(conn *connOptions, streams *iostreams.IOStreams) io.Writer {
-	switch {
-	case !conn.Debug:
-		return nil
-	case conn.DebugToStdout:
-		return streams.Out
-	}
-	return streams.ErrOut
-}
-
-// receiveMaximum makes a v5 CONNECT say it takes at most n messages in flight, unless -D gave a
-// receive-maximum: mosquitto_sub -C and mosquitto_rr ask for no more than they will print.
-func (conn *connOptions) receiveMaximum(n uint16) {
-	s := &conn.Session
-	if s.Version != session.V5 || s.ConnectProps != nil && s.ConnectProps.ReceiveMaximum != nil {
-		return
-	}
-	p := s.ConnectProps.Clone()
-	if p == nil {
-		p = &message.Properties{}
-	}
-	p.ReceiveMaximum = &n
-	s.ConnectProps = p
-}
-
-// explainConnectFailure prefers the transport's explanation of a TLS failure, which is one sentence
-// with its fix, to the layers the session wrapped around it ("waiting for CONNACK: network Error :").
-func explainConnectFailure(d transport.Dialer, err error) error {
-	var te *transport.TLSError
-	var he *session.HangupError
-	switch {
-	case errors.As(err, &te):
-		return te
-	case errors.As(err, &he):
-		return explainHangup(d, he)
-	}
-	return sessionExit(err)
-}
-
-// quiet drops the message of an error when --quiet is given; the exit code stays.
-func quiet(conn *connOptions, err error) error {
-	err = sessionExit(err)
-	if err == nil || !conn.Quiet {
-		return err
-	}
-	var e *exitError
-	if errors.As(err, &e) {
-		return &exitError{code: e.code}
-	}
-	return &exitError{code: 1}
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -37,26 +37,31 @@ func parseReconnect(c *cli.Context, conn *connOptions, streams *iostreams.IOStre
 	if err != nil || n < 0 {
 		return usageErr(errPubOption, fmt.Sprintf("--reconnect-attempts %q: want a number from 0 (0 tries for ever).", c.String("reconnect-attempts")))
 	}
-	rc := &session.Reconnect{MaxDelay: d, Attempts: n}
+	conn.Session.Reconnect = &session.Reconnect{MaxDelay: d, Attempts: n}
 	if !conn.Quiet {
-		rc.Notify = func(e session.ReconnectEvent) { fmt.Fprintln(streams.ErrOut, label(streams, reconnectLine(e))) }
+		conn.Session.OnEvent = func(e session.Event) {
+			if line := reconnectLine(e); line != "" {
+				fmt.Fprintln(streams.ErrOut, label(streams, line))
+			}
+		}
 	}
-	conn.Session.Reconnect = rc
 	return nil
 }
 
-// reconnectLine words what a reconnecting session tells.
-func reconnectLine(e session.ReconnectEvent) string {
-	switch e.Kind {
-	case session.Lost:
-		return fmt.Sprintf("Connection lost (%v); reconnecting.", e.Err)
-	case session.Back:
+// reconnectLine words what a reconnecting session tells; "" for what goes unsaid (each attempt).
+func reconnectLine(e session.Event) string {
+	switch e := e.(type) {
+	case session.ConnectionLost:
+		return fmt.Sprintf("Connection lost (%s); reconnecting.", errorText(e.Err))
+	case session.Reconnected:
 		attempts := "1 attempt"
 		if e.Attempts != 1 {
 			attempts = fmt.Sprintf("%d attempts", e.Attempts)
 		}
-		return fmt.Sprintf("Reconnected after %.1f s (%s).", e.Took.Seconds(), attempts)
+		return fmt.Sprintf("Reconnected after %.1f s (%s).", e.After.Seconds(), attempts)
+	case session.SameIDSuspected:
+		return fmt.Sprintf("Warning: the broker closed the last %d connections right after accepting them: another client "+
+			"using the id %q is the likely cause (give each client its own id, or leave -i out).", e.Drops, e.ClientID)
 	}
-	return fmt.Sprintf("Warning: the broker closed the last %d connections right after accepting them: another client "+
-		"using the id %q is the likely cause (give each client its own id, or leave -i out).", e.Drops, e.ClientID)
+	return ""
 }

@@ -1,12 +1,11 @@
 package cmd
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -14,13 +13,17 @@ import (
 	"mqtt/format"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/message"
-	"mqtt/internal/payload"
+	"mqtt/internal/publish"
+	"mqtt/internal/receive"
 	"mqtt/internal/session"
 )
 
 // rrOptions are `mqtt rr`'s flags after parsing.
 type rrOptions struct {
-	pub           *pubOptions
+	conn *connOptions
+	payloadOptions
+	Topic         string
+	Retain        bool
 	ResponseTopic string
 	Format        format.Printer
 	Correlate     bool
@@ -50,10 +53,10 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := askPassword(c.Context, opts.pub.conn, streams); err != nil {
+			if err := askPassword(c.Context, opts.conn, streams); err != nil {
 				return err
 			}
-			return quiet(opts.pub.conn, runRR(c.Context, opts, streams))
+			return quiet(opts.conn, runRR(c.Context, opts, streams))
 		},
 	}
 }
@@ -67,20 +70,19 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 		return nil, err
 	}
 	conn.receiveMaximum(1) // as mosquitto_rr: one reply is all it prints
-	p := &pubOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), Repeat: 1}
-	if perr := p.parsePayload(c); perr != nil {
+	o := &rrOptions{conn: conn, Retain: c.Bool("retain"), Topic: c.String("topic"), ResponseTopic: c.String("response-topic"), Correlate: c.Bool("correlate")}
+	if perr := o.parsePayload(c); perr != nil {
 		return nil, perr
 	}
 	var perr *problem
 	option := "-t"
 	if conn.URLTopic != nil && !isSet(c, "topic") {
-		p.Topic, option = *conn.URLTopic, "-L topic"
+		o.Topic, option = *conn.URLTopic, "-L topic"
 	}
-	o := &rrOptions{pub: p, ResponseTopic: c.String("response-topic"), Correlate: c.Bool("correlate")}
-	if p.Topic == "" || o.ResponseTopic == "" || p.Mode == modeNone {
+	if o.Topic == "" || o.ResponseTopic == "" || o.Mode == modeNone {
 		return nil, usageErr(errRRTopics)
 	}
-	if perr = checkTopic(p.Topic, false, option, errPubTopic); perr != nil {
+	if perr = checkTopic(o.Topic, false, option, errPubTopic); perr != nil {
 		return nil, perr
 	}
 	if perr = checkTopic(o.ResponseTopic, false, "-e", errRRResponseTopic); perr != nil {
@@ -98,94 +100,80 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	return o, nil
 }
 
+// runRR subscribes to the response topic, publishes the request, and prints the first reply once the
+// request is acknowledged.
 func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) error {
-	body, err := readBody(o.pub, streams)
+	body, err := o.readBody(streams.In)
 	if err != nil {
 		return err
 	}
-	deadline := deadlineOf(o.Timeout)
-	msgs := make(chan *message.Message, 16)
-	setup, cancel := withTimeout(ctx, o.Timeout)
+	deadline := deadlineAfter(o.Timeout)
+	setup, cancel := withDeadline(ctx, deadline)
 	defer cancel()
-	s, stop, err := connectReceiving(setup, o.pub.conn, streams, msgs)
+	req, corr := o.request()
+	out := receive.NewPrinter(o.Format, streams.Out, receive.PrinterOptions{Hold: true, OnFormatError: formatErrors(messageErrOut(o.conn, streams))})
+	r := receive.New(receive.Options{
+		Subscriptions: []session.Subscription{{Filter: o.ResponseTopic, QoS: o.QoS}}, SubscribeProps: o.conn.Props.Subscribe,
+		DisconnectProps: o.conn.Props.Disconnect, Count: 1, Deadline: deadline, Consumer: out,
+		Filter: correlated(corr, o.conn.Debug, streams.ErrOut),
+	})
+	opts := *o.conn
+	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
+	s, err := connect(setup, &opts, streams)
 	if err != nil {
 		return timedOut(setup, err)
 	}
-	defer stop()
-	sub := session.Subscription{Filter: o.ResponseTopic, QoS: o.pub.QoS}
-	if err := subscribe(setup, s, []session.Subscription{sub}, o.pub.conn.Props.Subscribe); err != nil {
-		return timedOut(setup, err)
+	defer r.Close(ctx, s)
+	if err := r.Subscribe(ctx, s); err != nil {
+		return receiveError(err)
 	}
-	req := &message.Message{Topic: o.pub.Topic, Payload: body, QoS: o.pub.QoS, Retain: o.pub.Retain}
-	req.Props = o.pub.conn.Props.Publish.Clone()
-	var corr []byte
-	if o.pub.conn.Session.Version == session.V5 {
-		if req.Props == nil {
-			req.Props = &message.Properties{}
-		}
-		req.Props.ResponseTopic = o.ResponseTopic
-		if o.Correlate {
-			corr = make([]byte, 16)
-			_, _ = rand.Read(corr)
-			req.Props.CorrelationData = corr
-		}
+	sent := publish.New(publish.Options{Session: s, Source: &publish.Repeat{Body: body, Count: 1}, Message: req}).Send(ctx)
+	if ctx.Err() != nil {
+		return nil
 	}
-	if err := s.Publish(ctx, req); err != nil {
-		return err
+	if sent.Err != nil {
+		return sent.Err
 	}
-	if err := s.Flush(); err != nil {
-		return err
+	if err := r.Wait(ctx, s); err != nil || ctx.Err() != nil {
+		return receiveError(err)
 	}
-	for {
-		select {
-		case m := <-msgs:
-			if corr != nil && (m.Props == nil || !bytes.Equal(m.Props.CorrelationData, corr)) {
-				if o.pub.conn.Debug {
-					fmt.Fprintf(streams.ErrOut, "Ignoring a reply on %s without our correlation data\n", m.Topic)
-				}
-				continue
-			}
-			out := bufio.NewWriter(streams.Out)
-			_, _ = out.Write(printMessage(o.Format, nil, m, messageErrOut(o.pub.conn, streams)))
-			if r := s.Drain(ctx); r.Unacked() > 0 {
-				return &problem{id: errUnacked, args: []any{r.Unacked(), r.Sent, ""}}
-			}
-			return writeError(out.Flush())
-		case <-deadline:
-			return errTimeout
-		case <-s.Done():
-			return s.Err()
-		case <-ctx.Done():
-			return nil
-		}
+	if d := s.Drain(ctx); d.Unacked() > 0 {
+		return &problem{id: errUnacked, args: []any{d.Unacked(), d.Sent, ""}}
 	}
+	return out.Flush()
 }
 
-// readBody reads the payload of a single message from -m, -f, -s or -n.
-func readBody(o *pubOptions, streams *iostreams.IOStreams) ([]byte, error) {
-	switch o.Mode {
-	case modeMessage:
-		return o.Message, nil
-	case modeFile:
-		b, err := payload.ReadFile(o.File, maxPayload)
-		var tl *payload.TooLargeError
-		switch {
-		case errors.As(err, &tl):
-			return nil, &problem{id: errPubFileTooLarge, args: []any{o.File}}
-		case err != nil:
-			return nil, &problem{id: errPubFile, args: []any{o.File, unwrapPath(err)}}
-		}
-		return b, nil
-	case modeStdin:
-		b, err := payload.ReadAll(streams.In, maxPayload)
-		var tl *payload.TooLargeError
-		switch {
-		case errors.As(err, &tl):
-			return nil, &problem{id: errPubStdinTooLarge}
-		case err != nil:
-			return nil, fmt.Errorf("reading stdin: %w", err)
-		}
-		return b, nil
+// request is the request message, and on v5 the correlation data it carries (nil without --correlate).
+func (o *rrOptions) request() (message.Message, []byte) {
+	req := message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish.Clone()}
+	if o.conn.Session.Version != session.V5 {
+		return req, nil
 	}
-	return nil, nil
+	if req.Props == nil {
+		req.Props = &message.Properties{}
+	}
+	req.Props.ResponseTopic = o.ResponseTopic
+	if !o.Correlate {
+		return req, nil
+	}
+	corr := make([]byte, 16)
+	_, _ = rand.Read(corr)
+	req.Props.CorrelationData = corr
+	return req, corr
+}
+
+// correlated keeps the replies that echo corr; nil keeps every message. Under -d an ignored reply is said.
+func correlated(corr []byte, debug bool, errOut io.Writer) func(*message.Message) bool {
+	if corr == nil {
+		return nil
+	}
+	return func(m *message.Message) bool {
+		if m.Props != nil && bytes.Equal(m.Props.CorrelationData, corr) {
+			return true
+		}
+		if debug {
+			fmt.Fprintf(errOut, "Ignoring a reply on %s without our correlation data\n", m.Topic)
+		}
+		return false
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	"mqtt/internal/session"
 	"mqtt/internal/transport"
@@ -58,6 +59,21 @@ func sessionExit(err error) error {
 		return &exitError{code: exitConnLost, cause: err, msg: "Error: " + te.Error()}
 	}
 	return err
+}
+
+// errorText is err's text with the advice a person needs: a takeover (another client connected with our
+// id) says what to do about it.
+func errorText(err error) string {
+	text := err.Error()
+	var de *session.DisconnectError
+	if !errors.As(err, &de) || !errors.Is(de, session.ErrTakenOver) {
+		return text
+	}
+	advice := " (give each client its own id)"
+	if de.ClientID != "" {
+		advice = " (give each client its own id, or leave -i out)"
+	}
+	return strings.Replace(text, de.Error(), de.Error()+advice, 1)
 }
 
 // explainHangup words a connection closed before its CONNACK. A plain MQTT 3 connection closed so is

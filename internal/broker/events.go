@@ -11,7 +11,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"mqtt/internal/session"
+	"mqtt/internal/wire"
 )
 
 // eventLog writes a line for each client that connects, is refused, disconnects, subscribes or
@@ -65,12 +65,12 @@ func (h *eventLog) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Pa
 	if pk.FixedHeader.Type != packets.Connack {
 		return pk
 	}
-	refused := pk.ReasonCode >= 0x80
+	refused := wire.Failed(pk.ReasonCode)
 	if pk.ProtocolVersion < 5 {
 		refused = pk.ReasonCode != 0
 	}
 	if refused {
-		h.printf("client %q%s%s refused: %s", cl.ID, from(cl), user(cl), session.ConnackText(pk.ProtocolVersion, pk.ReasonCode))
+		h.printf("client %q%s%s refused: %s", cl.ID, from(cl), user(cl), wire.ConnackText(pk.ProtocolVersion, pk.ReasonCode))
 	}
 	return pk
 }
@@ -128,10 +128,10 @@ func (h *eventLog) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte
 		if i >= len(codes) {
 			break
 		}
-		if codes[i] < 0x80 {
+		if !wire.Failed(codes[i]) {
 			h.printf("client %q subscribed to %q at QoS %d", cl.ID, f.Filter, codes[i])
 		} else {
-			h.printf("client %q refused subscription to %q: %s", cl.ID, f.Filter, session.ReasonText(codes[i]))
+			h.printf("client %q refused subscription to %q: %s", cl.ID, f.Filter, wire.ReasonText(codes[i]))
 		}
 	}
 }

@@ -12,11 +12,13 @@ import (
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	"mqtt/internal/wire"
 )
 
 // MaxPayload is the largest payload MQTT can carry (the largest Remaining Length), and the default
 // limit on what one rendering may produce.
-const MaxPayload = 268435455
+const MaxPayload = wire.MaxRemaining
 
 // Env is everything a template may read that is not in its text. All of Now, Rand and Lookup must be
 // set; a Template uses them from one goroutine only, so templates compiled with the same Env (the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mqtt/internal/property"
+	"mqtt/internal/wire"
 )
 
 type progMask uint8
@@ -76,7 +77,7 @@ func setMode(m MessageMode) func(*parser, string) *failure {
 }
 
 // maxPayload is MQTT_MAX_PAYLOAD: the largest remaining length MQTT can encode.
-const maxPayload = 268435455
+const maxPayload = wire.MaxRemaining
 
 var optionTable = []option{
 	{names: []string{"-A"}, progs: pAll, value: true, set: func(ps *parser, v string) *failure {

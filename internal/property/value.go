@@ -9,13 +9,14 @@ import (
 
 	"mqtt/internal/message"
 	"mqtt/internal/topic"
+	"mqtt/internal/wire"
 )
 
 // maxString is the longest string or binary value MQTT can carry: a 16-bit length prefix.
 const maxString = 65535
 
 // maxVarint is the largest variable byte integer, the subscription identifier's type.
-const maxVarint = 268435455
+const maxVarint = wire.MaxVarint
 
 var numberMax = map[kind]int64{kindByte: 0xff, kindUint16: 0xffff, kindUint32: 0xffffffff, kindVarint: 0xffffffff}
 

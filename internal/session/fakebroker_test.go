@@ -21,10 +21,15 @@ func fakeDialer(b *fakebroker.Broker) transport.Dialer {
 // the likely cause, once. It keeps reconnecting: the user decides.
 func TestReconnectSuspectsTheSameID(t *testing.T) {
 	b := fakebroker.Start(t, fakebroker.Serve(fakebroker.Replies{fakebroker.CONNECT: fakebroker.Then(fakebroker.Standard, fakebroker.Close)}))
-	events := make(chan session.ReconnectEvent, 64)
+	events := make(chan session.Event, 64)
 	s, err := session.Connect(context.Background(), session.Options{
 		Version: session.V311, Dial: fakeDialer(b), ClientID: "dupid", CleanSession: true, KeepAlive: 60 * time.Second,
-		Reconnect: &session.Reconnect{MaxDelay: 10 * time.Millisecond, Notify: func(e session.ReconnectEvent) { events <- e }},
+		Reconnect: &session.Reconnect{MaxDelay: 10 * time.Millisecond},
+		OnEvent: func(e session.Event) {
+			if _, ok := e.(session.Reconnecting); !ok {
+				events <- e
+			}
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -34,8 +39,8 @@ func TestReconnectSuspectsTheSameID(t *testing.T) {
 	for lost := 0; ; {
 		select {
 		case e := <-events:
-			switch e.Kind {
-			case session.Lost:
+			switch e := e.(type) {
+			case session.ConnectionLost:
 				lost++
 			case session.SameIDSuspected:
 				if e.ClientID != "dupid" || e.Drops < 3 || lost < 3 {

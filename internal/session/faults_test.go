@@ -196,24 +196,39 @@ func TestReconnectAfterACut(t *testing.T) {
 		t.Run(strconv.Itoa(int(v)), func(t *testing.T) {
 			p := startProxy(t, b.AddrOf(transport.TCP))
 			got := make(chan string, 16)
-			notes := make(chan session.ReconnectEvent, 16)
+			notes := make(chan session.Event, 16)
 			topic := "cut/" + strconv.Itoa(int(v))
 			s := connectThrough(t, p, session.Options{
 				Version: v, ClientID: "cut-" + strconv.Itoa(int(v)), CleanSession: true,
 				KeepAlive: 30 * time.Second,
 				OnMessage: func(m *message.Message) { got <- string(m.Payload) },
-				Reconnect: &session.Reconnect{MaxDelay: time.Second, Notify: func(e session.ReconnectEvent) { notes <- e }},
+				Reconnect: &session.Reconnect{MaxDelay: time.Second},
+				OnEvent: func(e session.Event) {
+					if _, ok := e.(session.Subscribed); !ok { // the SUBACKs are told too
+						notes <- e
+					}
+				},
 			})
 			ctx := session.Bounded(t)
 			if _, err := s.Subscribe(ctx, []session.Subscription{{Filter: topic, QoS: 1}}, nil); err != nil {
 				t.Fatal(err)
 			}
 			p.cut()
-			if n := session.Receive(t, notes, "notice of the lost connection"); n.Kind != session.Lost || n.Err == nil {
-				t.Errorf("first notice %+v", n)
+			if n, ok := session.Receive(t, notes, "notice of the lost connection").(session.ConnectionLost); !ok || n.Err == nil {
+				t.Errorf("first notice %#v, want ConnectionLost with its error", n)
 			}
-			if n := session.Receive(t, notes, "notice of the new connection"); n.Kind != session.Back || n.Attempts < 1 {
-				t.Errorf("second notice %+v", n)
+			// Each attempt is told, numbered from 1, with the delay before it; then the new connection.
+			for attempt := 1; ; attempt++ {
+				n := session.Receive(t, notes, "notice of an attempt or of the new connection")
+				if back, ok := n.(session.Reconnected); ok {
+					if attempt == 1 || back.Attempts != attempt-1 || back.After <= 0 {
+						t.Errorf("%#v after %d attempts told", back, attempt-1)
+					}
+					break
+				}
+				if a, ok := n.(session.Reconnecting); !ok || a.Attempt != attempt || a.Delay <= 0 {
+					t.Fatalf("notice %#v, want Reconnecting attempt %d", n, attempt)
+				}
 			}
 			pub, err := session.Connect(ctx, session.Options{
 				Version: v, Dial: b.Dialer(transport.TCP), ClientID: "cut-pub-" + strconv.Itoa(int(v)), CleanSession: true,

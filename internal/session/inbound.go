@@ -188,7 +188,7 @@ func (in *inbound) checkConnack(body []byte) error {
 		return fmt.Errorf("a CONNACK of %d bytes", len(body))
 	}
 	if in.dec.V5 && len(body) == 2 && body[1] == 1 {
-		return &ConnectError{Version: V5, Code: 0x84}
+		return &ConnectError{Version: V5, Code: wire.ReasonUnsupportedProtocol}
 	}
 	return nil
 }

@@ -48,8 +48,11 @@ type outbound struct {
 	nextID   uint16
 	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
 	received [1024]uint64        // QoS 2 messages received whose PUBREL has not come, by id
-	// onSubscribed is told each SUBACK (Options.OnSubscribed).
+	// onSubscribed is told each SUBACK (Options.OnEvent's Subscribed); onAck each outcome, with the
+	// write times in sentAt (nil without onAck).
 	onSubscribed func(id uint16, codes []byte)
+	onAck        func(Ack)
+	sentAt       *sendTimes
 	version      byte
 
 	// connect and disconnect are written in place of the library's CONNECT and DISCONNECT.
@@ -87,6 +90,7 @@ func newOutbound(c net.Conn, v5 bool) *outbound {
 func (o *outbound) attach(c net.Conn) {
 	o.bufMu.Lock()
 	o.buf = o.buf[:0]
+	o.sentAt.drop()
 	o.bufMu.Unlock()
 	o.writeMu.Lock()
 	o.conn, o.werr = c, nil
@@ -208,6 +212,9 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	defer o.bufMu.Unlock()
 	start := len(o.buf)
 	o.buf = wire.AppendPublishHeader(o.buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
+	if id != 0 {
+		o.sentAt.queue(id)
+	}
 	if id != 0 && o.keep {
 		pkt := append(append(make([]byte, 0, len(o.buf)-start+len(m.Payload)), o.buf[start:]...), m.Payload...)
 		o.idMu.Lock()
@@ -226,6 +233,7 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 		return o.flushLocked()
 	}
 	// A large payload is written from where it is rather than copied.
+	o.sentAt.stamp()
 	_, err := o.write(o.buf, m.Payload)
 	o.buf = o.buf[:0]
 	return err
@@ -242,6 +250,7 @@ func (o *outbound) flushLocked() error {
 	if len(o.buf) == 0 {
 		return nil
 	}
+	o.sentAt.stamp()
 	_, err := o.write(o.buf)
 	if cap(o.buf) > 4*flushAt {
 		o.buf = nil
@@ -346,7 +355,7 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		o.idMu.Unlock()
 		return nil
 	}
-	if typ == wire.TypePubrec && reason < 0x80 {
+	if typ == wire.TypePubrec && !wire.Failed(reason) {
 		o.state[id] = waitPubcomp
 		if p := o.pending[id]; p != nil {
 			p.pkt = nil // from now on, only the PUBREL is owed
@@ -358,10 +367,24 @@ func (o *outbound) ack(typ byte, body []byte) error {
 	o.state[id] = 0
 	delete(o.pending, id)
 	o.idMu.Unlock()
-	if reason >= 0x80 {
-		o.window.settle(settleRefused, ReasonText(reason))
+	o.settled(id, want, reason)
+	return nil
+}
+
+// settled tells OnAck the outcome of the publish id, which waited for an acknowledgement of kind waited,
+// and then counts it: a drain that sees it counted finds OnAck told.
+func (o *outbound) settled(id uint16, waited, reason byte) {
+	refused := wire.Failed(reason)
+	if o.onAck != nil {
+		qos := byte(2)
+		if waited == waitPuback {
+			qos = 1
+		}
+		o.onAck(Ack{MID: id, QoS: qos, Reason: reason, Refused: refused, Latency: o.sentAt.since(id)})
+	}
+	if refused {
+		o.window.settle(settleRefused, wire.ReasonText(reason))
 	} else {
 		o.window.settle(settleAcked, "")
 	}
-	return nil
 }

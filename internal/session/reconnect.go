@@ -20,37 +20,7 @@ type Reconnect struct {
 	MaxDelay time.Duration
 	// Attempts is how many tries to make before giving up; 0 is for ever.
 	Attempts int
-	// Notify is told when the connection drops, when it is back, and when the drops look like another
-	// client with the same id; nil for none.
-	Notify func(ReconnectEvent)
 }
-
-// ReconnectEvent is what a reconnecting session tells the command.
-type ReconnectEvent struct {
-	Kind ReconnectKind
-	// Err is why the connection was lost (Lost).
-	Err error
-	// Took and Attempts say how long and how many tries it took to be back (Back).
-	Took     time.Duration
-	Attempts int
-	// ClientID and Drops are for SameIDSuspected: the id in use and how many connections in a row the
-	// broker closed right after accepting them.
-	ClientID string
-	Drops    int
-}
-
-type ReconnectKind int
-
-const (
-	// Lost: the connection dropped; a new one is being dialled.
-	Lost ReconnectKind = iota
-	// Back: a new connection is up.
-	Back
-	// SameIDSuspected: the broker keeps closing the connection right after accepting it, which on MQTT 3.1
-	// and 3.1.1 is what it does when another client connects with the same id (MQTT 5 says so instead,
-	// with a DISCONNECT that ends the session: ErrTakenOver). Told once.
-	SameIDSuspected
-)
 
 const firstDelay = 500 * time.Millisecond
 
@@ -263,7 +233,7 @@ func (r *reconnecting) watch() {
 			r.end(lost)
 			return
 		}
-		r.notify(ReconnectEvent{Kind: Lost, Err: lost})
+		r.notify(ConnectionLost{Err: lost})
 		r.noteDrop(lost)
 		start := time.Now()
 		next, attempts, err := r.redial()
@@ -283,7 +253,7 @@ func (r *reconnecting) watch() {
 		r.since = time.Now()
 		close(r.up)
 		r.mu.Unlock()
-		r.notify(ReconnectEvent{Kind: Back, Took: time.Since(start), Attempts: attempts})
+		r.notify(Reconnected{After: time.Since(start), Attempts: attempts})
 	}
 }
 
@@ -303,7 +273,7 @@ func (r *reconnecting) noteDrop(lost error) {
 	id := r.cur.Server().ClientID
 	r.mu.Unlock()
 	if tell {
-		r.notify(ReconnectEvent{Kind: SameIDSuspected, ClientID: id, Drops: n})
+		r.notify(SameIDSuspected{ClientID: id, Drops: n})
 	}
 }
 
@@ -320,6 +290,7 @@ func (r *reconnecting) redial() (Session, int, error) {
 	for attempt := 1; ; attempt++ {
 		// Up to a quarter either way, so that clients cut off together do not all come back at once.
 		wait := delay + time.Duration(rand.Int64N(int64(delay/2)+1)) - delay/4
+		r.notify(Reconnecting{Attempt: attempt, Delay: wait})
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -369,9 +340,9 @@ func (r *reconnecting) attempt() (Session, error) {
 	return s, nil
 }
 
-func (r *reconnecting) notify(e ReconnectEvent) {
-	if r.rc.Notify != nil {
-		r.rc.Notify(e)
+func (r *reconnecting) notify(e Event) {
+	if r.opts.OnEvent != nil {
+		r.opts.OnEvent(e)
 	}
 }
 

@@ -15,9 +15,9 @@ import (
 
 // Protocol versions as they appear in CONNECT.
 const (
-	V31  byte = 3
-	V311 byte = 4
-	V5   byte = 5
+	V31  = wire.V31
+	V311 = wire.V311
+	V5   = wire.V5
 )
 
 // Will is the last-will message.
@@ -41,7 +41,8 @@ type Options struct {
 	Will         *Will
 	// ConnectProps are the v5 CONNECT properties (session expiry from -x included).
 	ConnectProps *message.Properties
-	// MaxInflight bounds QoS 1 and 2 publishes awaiting acknowledgement. Zero means the default.
+	// MaxInflight bounds QoS 1 and 2 publishes awaiting acknowledgement. Zero means wire.InflightQoS2,
+	// which is safe at either QoS.
 	MaxInflight int
 	// Debug receives a line per packet sent and received (mosquitto's -d); nil for none.
 	Debug io.Writer
@@ -49,12 +50,15 @@ type Options struct {
 	// its payload are valid only during the call: copy what is kept. It must not block for long, and must
 	// not wait for the session (a QoS 1 Publish with a full window): the reader is what it would wait on.
 	OnMessage func(*message.Message)
-	// OnSubscribed is told the packet identifier and reason codes of every SUBACK, on the reader, before
-	// Subscribe returns and before anything that followed the SUBACK is delivered; nil for none.
-	OnSubscribed func(id uint16, codes []byte)
 	// OnIdle is called on the reader after it has delivered messages and before it waits for more: the
 	// moment to flush output.
 	OnIdle func()
+	// OnEvent is told what happens to the session as it happens (see Event); nil for none. It is called
+	// on the session's goroutines: it must not block for long.
+	OnEvent func(Event)
+	// OnAck is told the outcome of every QoS 1/2 publish, on the reader, as its acknowledgement is read;
+	// nil for none. Drain's DeliveryReport counts the same outcomes.
+	OnAck func(Ack)
 	// Reconnect, when set, replaces a connection that drops (see Reconnect).
 	Reconnect *Reconnect
 	// ReadBatch, when positive, trades at most this much latency for CPU time: while messages arrive
@@ -62,15 +66,6 @@ type Options struct {
 	// TCP only, see batchReader). A message after a quiet spell is delivered at once.
 	ReadBatch time.Duration
 }
-
-// DefaultMaxInflight is the window of unacknowledged QoS 1/2 publishes when Options.MaxInflight is zero:
-// mosquitto's default. A mosquitto broker refuses a 3.1.1 client with more QoS 2 messages in flight than
-// its max_inflight_messages (20 by default), and MQTT 3.1.1 has no way to learn that limit.
-const DefaultMaxInflight = 20
-
-// MaxPayload is the largest payload MQTT can carry in one PUBLISH with a short topic; the exact limit is
-// checked per message against the remaining-length field.
-const maxRemainingLength = 268435455
 
 // Subscription is one filter of a SUBSCRIBE.
 type Subscription = wire.Subscription
@@ -81,7 +76,7 @@ type DeliveryReport struct {
 	Acked int // acknowledged by the broker with success
 	// Refused are acknowledged with a v5 failure reason code.
 	Refused int
-	// LastReason is the reason of the last refusal, for the error message.
+	// LastReason is mosquitto's text for the reason code of the last refusal (wire.ReasonText).
 	LastReason string
 }
 
@@ -133,7 +128,7 @@ type ConnectError struct {
 }
 
 func (e *ConnectError) Error() string {
-	s := ConnackText(e.Version, e.Code)
+	s := wire.ConnackText(e.Version, e.Code)
 	if e.Reason != "" {
 		s += ": " + e.Reason
 	}

@@ -15,7 +15,13 @@ import (
 // connection that fails is an error all the same.
 func Connect(ctx context.Context, opts Options) (Session, error) {
 	out := newOutbound(nil, opts.Version == V5)
-	out.version, out.onSubscribed = opts.Version, opts.OnSubscribed
+	out.version, out.onAck = opts.Version, opts.OnAck
+	if opts.OnEvent != nil {
+		out.onSubscribed = func(id uint16, codes []byte) { opts.OnEvent(Subscribed{ID: id, Codes: codes}) }
+	}
+	if opts.OnAck != nil {
+		out.sentAt = &sendTimes{}
+	}
 	out.keep = opts.Reconnect != nil
 	out.writeTimeout = opts.KeepAlive * 3 / 2
 	s, err := connectOnce(ctx, opts, out)
@@ -78,11 +84,8 @@ func RandomClientID() string {
 	return fmt.Sprintf("mosq-%s", b)
 }
 
-// DefaultReceiveMaximum is the receive-maximum of a v5 CONNECT that does not give one: libmosquitto's,
-// which its clients always send. paho.golang sizes a channel by it, 65,535 entries without it.
-const DefaultReceiveMaximum = 20
-
-// withReceiveMaximum adds DefaultReceiveMaximum to props that lack one, after the properties given, as
+// withReceiveMaximum adds wire.DefaultReceiveMaximum (paho.golang sizes a channel by the receive-maximum,
+// 65,535 entries without one) to props that lack one, after the properties given, as
 // libmosquitto appends its own.
 func withReceiveMaximum(p *message.Properties) *message.Properties {
 	if p != nil && p.ReceiveMaximum != nil {
@@ -93,7 +96,7 @@ func withReceiveMaximum(p *message.Properties) *message.Properties {
 	} else {
 		p = p.Clone()
 	}
-	rm := uint16(DefaultReceiveMaximum)
+	rm := uint16(wire.DefaultReceiveMaximum)
 	p.ReceiveMaximum = &rm
 	return p
 }

@@ -21,8 +21,8 @@ func checkSize(version byte, m *topicPayload, props int, maxPacket uint32) error
 	if version == V5 {
 		n += wire.VarintLen(props)
 	}
-	if n > maxRemainingLength {
-		return &TooLargeError{fmt.Sprintf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), maxRemainingLength)}
+	if n > wire.MaxRemaining {
+		return &TooLargeError{fmt.Sprintf("message of %d bytes is larger than MQTT allows (%d bytes with its topic)", len(m.payload), wire.MaxRemaining)}
 	}
 	if total := 1 + wire.VarintLen(n) + n; maxPacket > 0 && uint32(total) > maxPacket {
 		return &TooLargeError{fmt.Sprintf("message of %d bytes makes a %d-byte packet; the broker accepts at most %d", len(m.payload), total, maxPacket)}

@@ -3,10 +3,12 @@ package session
 import (
 	"strings"
 	"testing"
+
+	"mqtt/internal/wire"
 )
 
 func TestCheckSize(t *testing.T) {
-	big := make([]byte, maxRemainingLength-2-1) // 2 bytes of topic length and a 1-byte topic
+	big := make([]byte, wire.MaxRemaining-2-1) // 2 bytes of topic length and a 1-byte topic
 	if err := checkSize(V311, &topicPayload{"t", big, 0}, 0, 0); err != nil {
 		t.Fatalf("largest QoS 0 payload refused: %v", err)
 	}

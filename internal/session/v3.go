@@ -84,7 +84,7 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	s.server = ServerInfo{SessionPresent: tok.(*pahov3.ConnectToken).SessionPresent(), ClientID: opts.ClientID}
 	size := opts.MaxInflight
 	if size <= 0 {
-		size = DefaultMaxInflight
+		size = wire.InflightQoS2
 	}
 	if s.out.window == nil {
 		s.out.start(size, 0)

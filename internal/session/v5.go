@@ -66,7 +66,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 		if f := s.out.cause(nil); f != nil {
 			return nil, f
 		}
-		if ca != nil && ca.ReasonCode >= 0x80 {
+		if ca != nil && wire.Failed(ca.ReasonCode) {
 			ce := &ConnectError{Version: V5, Code: ca.ReasonCode}
 			if ca.Properties != nil {
 				ce.Reason = ca.Properties.ReasonString
@@ -91,7 +91,7 @@ func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	}
 	limit := opts.MaxInflight
 	if limit <= 0 {
-		limit = DefaultMaxInflight
+		limit = wire.InflightQoS2
 	}
 	if ca.Properties != nil && ca.Properties.ReceiveMaximum != nil && int(*ca.Properties.ReceiveMaximum) < limit {
 		limit = int(*ca.Properties.ReceiveMaximum)
@@ -175,20 +175,22 @@ type DisconnectError struct {
 var ErrTakenOver = errors.New("session taken over")
 
 func (e *DisconnectError) Error() string {
-	if e.Code == 0x8E && e.ClientID == "" {
-		return "the broker disconnected us: another client connected with the same id (give each client its own id)"
+	if e.Code == wire.ReasonSessionTakenOver && e.ClientID == "" {
+		return "the broker disconnected us: another client connected with the same id"
 	}
-	if e.Code == 0x8E {
-		return fmt.Sprintf("the broker disconnected us: another client connected with id %q (give each client its own id, or leave -i out)", e.ClientID)
+	if e.Code == wire.ReasonSessionTakenOver {
+		return fmt.Sprintf("the broker disconnected us: another client connected with id %q", e.ClientID)
 	}
-	s := "the broker disconnected: " + ReasonText(e.Code)
+	s := "the broker disconnected: " + wire.ReasonText(e.Code)
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}
 	return s
 }
 
-func (e *DisconnectError) Is(target error) bool { return target == ErrTakenOver && e.Code == 0x8E }
+func (e *DisconnectError) Is(target error) bool {
+	return target == ErrTakenOver && e.Code == wire.ReasonSessionTakenOver
+}
 
 func disconnectError(d *paho.Disconnect, clientID string) error {
 	e := &DisconnectError{Code: d.ReasonCode, ClientID: clientID}

@@ -7,14 +7,6 @@ import (
 	"mqtt/internal/message"
 )
 
-// Packet types this package writes or reads besides PUBLISH.
-const (
-	TypePuback  = 4
-	TypePubrec  = 5
-	TypePubrel  = 6
-	TypePubcomp = 7
-)
-
 // AppendPublishHeader appends a PUBLISH up to its payload: fixed header, topic, packet id (when qos > 0)
 // and, on v5, the properties props in their Order. The caller appends the payload of payloadLen bytes.
 func AppendPublishHeader(dst []byte, v5 bool, topic string, qos byte, retain, dup bool, id uint16, props *message.Properties, payloadLen int) []byte {

@@ -10,20 +10,6 @@ import (
 // send_subscribe.c, send_unsubscribe.c, send_disconnect.c, send_mosq.c), so that a broker and whatever it
 // forwards to sees from mqtt what it saw from mosquitto's clients.
 
-// Packet types, as the high nibble of the first byte.
-const (
-	TypeConnect     = 1
-	TypeConnack     = 2
-	TypeSubscribe   = 8
-	TypeSuback      = 9
-	TypeUnsubscribe = 10
-	TypeUnsuback    = 11
-	TypePingreq     = 12
-	TypePingresp    = 13
-	TypeDisconnect  = 14
-	TypeAuth        = 15
-)
-
 // Will is the will of a CONNECT.
 type Will struct {
 	Topic   string

@@ -13,14 +13,6 @@ import (
 	"mqtt/internal/message"
 )
 
-// Packet types, as the high nibble of the first byte.
-const (
-	TypePublish = 3
-)
-
-// MaxRemaining is the largest remaining length a four-byte variable integer can say.
-const MaxRemaining = 268435455
-
 // ErrMalformed is wrapped by every decoding error: the broker sent bytes that are not MQTT.
 var ErrMalformed = errors.New("malformed packet")
 

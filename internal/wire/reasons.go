@@ -1,4 +1,24 @@
-package session
+package wire
+
+// CONNACK return codes of MQTT 3.1 and 3.1.1.
+const (
+	ConnackAccepted          = 0
+	ConnackBadProtocol       = 1
+	ConnackIDRejected        = 2
+	ConnackServerUnavailable = 3
+	ConnackBadCredentials    = 4
+	ConnackNotAuthorized     = 5
+)
+
+// MQTT 5 reason codes that mqtt acts on. A code of ReasonFailure or more is a failure (see Failed).
+const (
+	ReasonFailure             = 0x80 // "Unspecified error", and the first of the failures
+	ReasonUnsupportedProtocol = 0x84
+	ReasonSessionTakenOver    = 0x8E
+)
+
+// Failed says whether a reason code (or a SUBACK's granted QoS) is a refusal.
+func Failed(code byte) bool { return code >= ReasonFailure }
 
 // The wording is libmosquitto's (mosquitto_connack_string, mosquitto_reason_string), so that a script
 // grepping mosquitto's messages keeps working.
