@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -38,21 +39,26 @@ type delivery struct {
 	// forgotten, when set, is told of each message dropped after it was handed to the hooks (the
 	// session store, which has written it).
 	forgotten func(cl *mqtt.Client, pk packets.Packet)
-	mu        sync.Mutex
+	// order numbers the messages published, in the order they come, from the time it started (in
+	// nanoseconds, so that the numbers of a later run are greater).
+	order atomic.Int64
+	mu    sync.Mutex
 	// dropping holds the client identifiers told about since they connected.
 	dropping map[string]bool
 }
 
 func newDelivery(lim Limits, server *mqtt.Server, events *eventLog) *delivery {
-	return &delivery{server: server, maxInflight: max(lim.MaxInflight, 0), maxQueued: lim.MaxQueued,
+	h := &delivery{server: server, maxInflight: max(lim.MaxInflight, 0), maxQueued: lim.MaxQueued,
 		events: events, dropping: map[string]bool{}}
+	h.order.Store(time.Now().UnixNano())
+	return h
 }
 
 func (h *delivery) ID() string { return "delivery" }
 
 // deliveryEvents leaves out OnPacketRead and OnPacketEncode, which come through packetRoutes.
-const deliveryEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnQosPublish | 1<<mqtt.OnQosDropped |
-	1<<mqtt.OnPublishDropped | 1<<mqtt.OnDisconnect | 1<<mqtt.OnClientExpired
+const deliveryEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnPublish | 1<<mqtt.OnQosPublish | 1<<mqtt.OnQosDropped |
+	1<<mqtt.OnPublishDropped | 1<<mqtt.OnSessionEstablished | 1<<mqtt.OnDisconnect | 1<<mqtt.OnClientExpired
 
 func (h *delivery) Provides(b byte) bool { return deliveryEvents.has(b) }
 
@@ -79,30 +85,68 @@ func (h *delivery) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	return nil
 }
 
+// OnPublish gives each message its number in order as its creation time, which is what the
+// messages a session keeps are resent by (see resendInOrder): mochi's, in seconds, leaves those of
+// the same second in no order. The creation time serves nothing else in this broker (no maximum
+// message expiry; mochi has worked out the expiry from the time already).
+func (h *delivery) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	pk.Created = h.order.Add(1)
+	return pk, nil
+}
+
 // OnPacketEncode switches mochi's flow control off again for a session taken over: mochi gives the
 // new connection the old one's messages in a new in-flight map, and sets its window on that. Then,
 // with the CONNACK written, mochi resends them, and the order is put right first.
 func (h *delivery) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if pk.FixedHeader.Type == packets.Connack {
 		cl.State.Inflight.ResetSendQuota(0)
-		if pk.SessionPresent {
+		switch fc := flowOf(cl); {
+		case pk.SessionPresent && fc != nil:
+			fc.resume(func() int { return resendInOrder(cl.State.Inflight) })
+		case pk.SessionPresent:
 			resendInOrder(cl.State.Inflight)
 		}
 	}
 	return pk
 }
 
-// resendInOrder numbers a resumed session's messages in the order they were queued (creation
-// time, then packet identifier), as their creation time, which is what mochi sorts them by when it
-// resends them: it compares the times, in seconds, truncated to 16 bits, with an unstable sort, so
-// that messages queued within a second went out in any order, and those either side of a 16-bit
-// wrap (every 18 hours) out of order. The creation time serves nothing else in this broker (no
-// maximum message expiry); the session store numbers what it reads back the same way.
-func resendInOrder(inflight *mqtt.Inflight) {
-	all := inflight.GetAll(false)
-	if len(all) < 2 {
+// OnSessionEstablished comes once mochi has resent a resumed session's messages.
+func (h *delivery) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
+	if fc := flowOf(cl); fc != nil {
+		fc.resent()
+	}
+}
+
+// numberResumed gives a message that a publisher handed a client while mochi resends its session
+// the next number as its creation time, so that, if mochi resends it too, it goes after the
+// others, and in the order it came (see resendInOrder). The number is only put in the map if the
+// message there is still the one handed over.
+func (h *delivery) numberResumed(cl *mqtt.Client, pk packets.Packet) {
+	fc := flowOf(cl)
+	if fc == nil || !fc.numbering.Load() {
 		return
 	}
+	if pk.FixedHeader.Dup { // mochi resending it
+		fc.resendListed()
+		return
+	}
+	n, ok := fc.nextNumber()
+	if !ok {
+		return
+	}
+	if held, ok := cl.State.Inflight.Get(pk.PacketID); ok && held.Created == pk.Created {
+		held.Created = n
+		cl.State.Inflight.Set(held)
+	}
+}
+
+// resendInOrder numbers a resumed session's messages 1, 2, ... in the order they were queued
+// (their creation time, see OnPublish, then packet identifier), as their creation time, which is
+// what mochi sorts them by when it resends them: it compares the times truncated to 16 bits, with
+// an unstable sort. The session store numbers what it reads back the same way, and numbers below
+// those OnPublish gives still come first.
+func resendInOrder(inflight *mqtt.Inflight) int {
+	all := inflight.GetAll(false)
 	slices.SortStableFunc(all, func(a, b packets.Packet) int {
 		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.PacketID, b.PacketID))
 	})
@@ -110,6 +154,7 @@ func resendInOrder(inflight *mqtt.Inflight) {
 		pk.Created = int64(i + 1)
 		inflight.Set(pk)
 	}
+	return len(all)
 }
 
 // OnPacketRead frees the window on the acknowledgements that end a message's flight: PUBACK,
@@ -134,6 +179,9 @@ func (h *delivery) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Pac
 // session's in-flight map, and sends nothing to an offline client, so out of the map it is gone.
 // A session being taken over is handover's.
 func (h *delivery) OnQosPublish(cl *mqtt.Client, pk packets.Packet, _ int64, _ int) {
+	if pk.FixedHeader.Type == packets.Publish {
+		h.numberResumed(cl, pk)
+	}
 	if pk.FixedHeader.Type != packets.Publish || pk.FixedHeader.Dup || h.maxQueued < 0 || cl.IsTakenOver() ||
 		(cl.Net.Conn != nil && !cl.Closed()) || cl.State.Inflight.Len() <= h.maxQueued {
 		return

@@ -18,6 +18,10 @@ import (
 //
 // It also holds back any PUBLISH written before the CONNACK: mochi makes a resumed session's new
 // client known to publishers before it writes the CONNACK, and a message for it could go first.
+// And, on a resumed session, it keeps the order while mochi resends the session's messages: a new
+// QoS 1 or 2 message written meanwhile waits until the resends are done (resent), and is not sent
+// at all if mochi resent it (a message a publisher gave the client just before mochi listed what
+// to resend is in both).
 //
 // It works on the bytes mochi writes because that is the one place every PUBLISH to a client
 // passes, the resends of a resumed session included, and the one place a write can be held back
@@ -27,7 +31,7 @@ type flowConn struct {
 	// window is how many QoS 1 and 2 messages may be in flight; 0, for a client without one,
 	// lets every packet through untouched once the CONNACK is written.
 	window atomic.Int32
-	// ready is set once the CONNACK is written.
+	// ready is set once the CONNACK is written, and a resumed session's messages resent.
 	ready atomic.Bool
 
 	mu sync.Mutex
@@ -41,6 +45,21 @@ type flowConn struct {
 	held [][]byte
 	// early are the PUBLISH packets written before the CONNACK.
 	early [][]byte
+	// connacked is set once the CONNACK is written; resuming, from a CONNACK that resumes a session
+	// until mochi has resent its messages.
+	connacked, resuming bool
+	// fresh are the new QoS 1 and 2 PUBLISH packets written while resuming, in order; resends, a
+	// digest of each message mochi resent meanwhile, by packet identifier.
+	fresh   [][]byte
+	resends map[uint16]uint64
+	// listed counts the resends mochi listed, seen those written; allListed is set once mochi has
+	// listed them all.
+	listed, seen int
+	allListed    bool
+	// numbering is set from the CONNACK that resumes a session until mochi has listed what to
+	// resend; while it is, lastNumber is the last creation time given to a message (see resume).
+	numbering  atomic.Bool
+	lastNumber int64
 	// partial is the start of a packet whose end the next Write brings.
 	partial []byte
 	// dropped collects, during a Write, the identifiers for drop.
@@ -97,6 +116,7 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 		if size < 0 {
 			// Not MQTT as mochi writes it: stop looking, rather than hold bytes for ever.
 			c.window.Store(0)
+			c.connacked, c.resuming, c.fresh = true, false, nil
 			c.ready.Store(true)
 			off = len(b)
 			break
@@ -106,19 +126,24 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 		}
 		pkt := b[off : off+size]
 		switch {
-		case !c.ready.Load() && pkt[0]>>4 == packets.Connack:
+		case !c.connacked && pkt[0]>>4 == packets.Connack:
 			if err := c.pass(b[start : off+size]); err != nil {
 				return 0, err
 			}
 			start = off + size
-			if err := c.connacked(); err != nil {
+			if err := c.connack(sessionPresent(pkt)); err != nil {
 				return 0, err
 			}
-		case !c.ready.Load() && pkt[0]>>4 == packets.Publish:
+		case !c.connacked && pkt[0]>>4 == packets.Publish:
 			if err := c.pass(b[start:off]); err != nil {
 				return 0, err
 			}
 			c.early = append(c.early, bytes.Clone(pkt))
+			start = off + size
+		case c.resuming && c.holdsFresh(pkt):
+			if err := c.pass(b[start:off]); err != nil {
+				return 0, err
+			}
 			start = off + size
 		case c.holds(pkt):
 			if err := c.pass(b[start:off]); err != nil {
@@ -134,15 +159,25 @@ func (c *flowConn) writeLocked(p []byte) (int, error) {
 	if err := c.pass(b[start:off]); err != nil {
 		return 0, err
 	}
+	c.endResume()
 	return len(p), nil
 }
 
-// connacked sends what was written before the CONNACK, now that it is written.
-func (c *flowConn) connacked() error {
-	c.ready.Store(true)
+// connack sends what was written before the CONNACK, now that it is written; on a resumed session,
+// its new QoS 1 and 2 messages wait for the resends.
+func (c *flowConn) connack(resumed bool) error {
+	c.connacked, c.resuming = true, resumed
+	if resumed {
+		c.resends = map[uint16]uint64{}
+	} else {
+		c.ready.Store(true)
+	}
 	early := c.early
 	c.early = nil
 	for _, pkt := range early {
+		if c.resuming && c.holdsFresh(pkt) {
+			continue
+		}
 		if !c.holds(pkt) {
 			if err := c.pass(pkt); err != nil {
 				return err
@@ -150,6 +185,89 @@ func (c *flowConn) connacked() error {
 		}
 	}
 	return nil
+}
+
+// holdsFresh, while resuming, keeps a new QoS 1 or 2 PUBLISH for later, and notes a resend.
+func (c *flowConn) holdsFresh(pkt []byte) bool {
+	id, dup, ok := publishID(pkt)
+	switch {
+	case !ok:
+		return false
+	case dup:
+		c.resends[id] = digest(pkt)
+		c.seen++
+		return false
+	}
+	c.fresh = append(c.fresh, bytes.Clone(pkt))
+	return true
+}
+
+// resume, as mochi encodes the CONNACK that resumes a session, runs number (which numbers the
+// session's messages in the order mochi is to resend them, and says how many) and numbers after
+// them what nextNumber is asked for until the resends are done. The lock makes a message put in
+// the session after number looked wait for its number.
+func (c *flowConn) resume(number func() int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.numbering.Store(true)
+	c.lastNumber = int64(number())
+}
+
+func (c *flowConn) nextNumber() (int64, bool) {
+	if !c.numbering.Load() {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.numbering.Load() {
+		return 0, false
+	}
+	c.lastNumber++
+	return c.lastNumber, true
+}
+
+// resent is mochi done listing a resumed session's messages for resending, each told to
+// resendListed first. They may not all have been written yet (mochi buffers writes while more are
+// queued): once they have, the new ones written meanwhile follow, but for those it resent.
+func (c *flowConn) resent() {
+	c.mu.Lock()
+	c.numbering.Store(false)
+	c.allListed = true
+	c.endResume()
+	dropped, drop := c.dropped, c.drop
+	c.dropped = nil
+	c.mu.Unlock()
+	for _, id := range dropped {
+		drop(id)
+	}
+}
+
+func (c *flowConn) resendListed() {
+	c.mu.Lock()
+	c.listed++
+	c.mu.Unlock()
+}
+
+// endResume ends the resumed session's resends once all are listed and written.
+func (c *flowConn) endResume() {
+	if !c.resuming || !c.allListed || c.seen < c.listed {
+		return
+	}
+	c.resuming = false
+	fresh, resends := c.fresh, c.resends
+	c.fresh, c.resends = nil, nil
+	c.out = c.out[:0]
+	for _, pkt := range fresh {
+		id, _, _ := publishID(pkt)
+		if d, ok := resends[id]; ok && d == digest(pkt) {
+			continue
+		}
+		if !c.holds(pkt) {
+			c.out = append(c.out, pkt...)
+		}
+	}
+	_ = c.pass(c.out) // an error is the connection's end, which mochi sees on its next read or write
+	c.ready.Store(true)
 }
 
 func (c *flowConn) pass(b []byte) error {
@@ -246,17 +364,40 @@ func packetSize(b []byte) int {
 	return 0
 }
 
+// bodyStart is where a whole packet's variable header starts, past its fixed header.
+func bodyStart(pkt []byte) int {
+	body := 1
+	for pkt[body]&0x80 != 0 {
+		body++
+	}
+	return body + 1
+}
+
+// sessionPresent reads a whole CONNACK's flag.
+func sessionPresent(pkt []byte) bool {
+	body := bodyStart(pkt)
+	return len(pkt) > body && pkt[body]&1 != 0
+}
+
+// digest identifies a PUBLISH whatever its DUP flag (FNV-1a).
+func digest(pkt []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for i, b := range pkt {
+		if i == 0 {
+			b &^= 0x08
+		}
+		h = (h ^ uint64(b)) * 1099511628211
+	}
+	return h
+}
+
 // publishID reads a whole packet: ok when it is a QoS 1 or 2 PUBLISH, with its packet identifier
 // and DUP flag.
 func publishID(pkt []byte) (id uint16, dup, ok bool) {
 	if pkt[0]>>4 != 3 || pkt[0]&0x06 == 0 {
 		return 0, false, false
 	}
-	body := 1
-	for pkt[body]&0x80 != 0 {
-		body++
-	}
-	body++
+	body := bodyStart(pkt)
 	if len(pkt) < body+2 {
 		return 0, false, false
 	}

@@ -98,6 +98,43 @@ func TestFlowWaitsForConnack(t *testing.T) {
 	}
 }
 
+var connackResumed = []byte{0x20, 0x02, 0x01, 0x00}
+
+// On a resumed session, a new message written while mochi resends the session's messages follows
+// them, once all mochi listed are written, and one it resent as well is not sent again.
+func TestFlowResume(t *testing.T) {
+	rc := &recordingConn{}
+	fc := newFlowConn(rc)
+	fc.limit(2, -1, nil)
+	fc.resume(func() int { return 3 })
+	if n, ok := fc.nextNumber(); !ok || n != 4 {
+		t.Fatalf("nextNumber() = %d, %v; want 4, true", n, ok)
+	}
+	fc.Write(publish(t, 5, 1, false)) // before the CONNACK; mochi lists it to resend too
+	fc.Write(connackResumed)
+	for _, id := range []uint16{1, 5, 6} {
+		fc.resendListed()
+		if id == 6 {
+			fc.Write(publish(t, 7, 1, false)) // new, while mochi resends
+			fc.resent()                       // mochi has listed all; 6 is not written yet
+			if _, ok := fc.nextNumber(); ok {
+				t.Fatal("still numbering once all are listed")
+			}
+		}
+		fc.Write(publish(t, id, 1, true))
+	}
+	fc.Write(publish(t, 8, 1, false))
+	for _, id := range []uint16{1, 5, 6, 7} {
+		fc.acked(id)
+	}
+	if !bytes.HasPrefix(rc.out.Bytes(), connackResumed) {
+		t.Fatalf("wrote % x, want the CONNACK first", rc.out.Bytes())
+	}
+	if got := sentIDs(t, rc.out.Bytes()[len(connackResumed):]); !slices.Equal(got, []uint16{1, 5, 6, 7, 8}) {
+		t.Fatalf("sent %v, want [1 5 6 7 8]", got)
+	}
+}
+
 // The window is the client's: no more than it in flight, the rest sent in order as each is
 // acknowledged, whatever else is written meanwhile.
 func TestFlowWindow(t *testing.T) {
@@ -234,7 +271,7 @@ func FuzzFlowConn(f *testing.F) {
 			}
 		}
 		kept := len(fc.partial)
-		for _, pkt := range slices.Concat(fc.held, fc.early) {
+		for _, pkt := range slices.Concat(fc.held, fc.early, fc.fresh) {
 			kept += len(pkt)
 		}
 		if len(*dropped) == 0 && rc.out.Len()+kept != len(data) {

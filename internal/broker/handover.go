@@ -15,8 +15,9 @@ import (
 // client where publishers look it up: a message delivered to the old object in between was lost,
 // already acknowledged to its publisher, and with --store its copy on disk was deleted with the
 // rest. Such a message comes here, in OnQosPublish on a client taken over: it is taken out of the old
-// map and kept, then given to the new client with its CONNACK (mochi resends it there), or sent
-// to it once the session is under way.
+// map and kept, then given to the new client with its CONNACK (mochi resends it there), or, once
+// the CONNACK is on its way, sent to it at once (a publisher hands the old client nothing more
+// once it has handed the new one a message, so it goes before those).
 type handover struct {
 	mqtt.HookBase
 	server *mqtt.Server
@@ -31,16 +32,10 @@ type handover struct {
 // takeover is one session passing from old to next.
 type takeover struct {
 	old, next *mqtt.Client
-	// state: collecting before the CONNACK, then resending while mochi resends, then done.
-	state   int
-	rescued []packets.Packet
+	// connacked is set once the CONNACK is encoded; before, what is rescued is collected.
+	connacked bool
+	rescued   []packets.Packet
 }
-
-const (
-	collecting = iota
-	resending
-	done
-)
 
 func newHandover(server *mqtt.Server) *handover {
 	return &handover{server: server, from: map[*mqtt.Client]*takeover{}, to: map[*mqtt.Client]*takeover{}}
@@ -49,8 +44,7 @@ func newHandover(server *mqtt.Server) *handover {
 func (h *handover) ID() string { return "handover" }
 
 // handoverEvents leaves out OnPacketEncode, which comes through packetRoutes.
-const handoverEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnQosPublish |
-	1<<mqtt.OnSessionEstablished | 1<<mqtt.OnDisconnect
+const handoverEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnQosPublish | 1<<mqtt.OnDisconnect
 
 func (h *handover) Provides(b byte) bool { return handoverEvents.has(b) }
 
@@ -81,57 +75,41 @@ func (h *handover) OnQosPublish(cl *mqtt.Client, pk packets.Packet, _ int64, _ i
 	if cl.State.Inflight.Delete(pk.PacketID) {
 		atomic.AddInt64(&h.server.Info.Inflight, -1)
 	}
-	state := t.state
-	if state != done {
+	if !t.connacked {
 		t.rescued = append(t.rescued, pk)
 	}
 	h.mu.Unlock()
-	if state == done {
+	if t.connacked {
 		h.send(t.next, pk)
 	}
 }
 
 // OnPacketEncode gives the new client what was kept, with its CONNACK: mochi resends its
-// in-flight messages next.
+// in-flight messages next. It does so under the lock, so that a message rescued after follows.
 func (h *handover) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if pk.FixedHeader.Type != packets.Connack {
 		return pk
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	t := h.to[cl]
-	var rescued []packets.Packet
-	if t != nil && t.state == collecting {
-		rescued, t.rescued, t.state = t.rescued, nil, resending
+	if t == nil {
+		return pk
 	}
-	if t != nil && !pk.SessionPresent {
+	if !pk.SessionPresent {
 		h.forget(t)
+		return pk
 	}
-	h.mu.Unlock()
-	if pk.SessionPresent {
-		for _, m := range rescued {
-			h.keep(cl, m)
-		}
+	t.connacked = true
+	for _, m := range t.rescued {
+		h.keep(cl, m, 0)
 	}
+	t.rescued = nil
 	return pk
 }
 
-// OnSessionEstablished comes once mochi has resent the session's messages: what came in the
-// meantime is sent now, and what comes later at once.
-func (h *handover) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
-	h.mu.Lock()
-	t := h.to[cl]
-	var late []packets.Packet
-	if t != nil {
-		late, t.rescued, t.state = t.rescued, nil, done
-	}
-	h.mu.Unlock()
-	for _, m := range late {
-		h.send(cl, m)
-	}
-}
-
 // OnDisconnect ends the record when the new connection ends: by then no publisher holds the old
-// client any more. What a connection that failed while mochi resent is owed stays in its session.
+// client any more. What a connection that failed before its CONNACK is owed stays in its session.
 func (h *handover) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
 	h.mu.Lock()
 	t := h.to[cl]
@@ -142,7 +120,7 @@ func (h *handover) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
 	}
 	h.mu.Unlock()
 	for _, m := range owed {
-		h.keep(cl, m)
+		h.keep(cl, m, 0)
 	}
 }
 
@@ -151,30 +129,39 @@ func (h *handover) forget(t *takeover) {
 	delete(h.to, t.next)
 }
 
-// keep puts m in cl's in-flight map, and in the store, under its packet identifier, or a new one
-// when cl has that identifier for another message.
-func (h *handover) keep(cl *mqtt.Client, m packets.Packet) (packets.Packet, bool) {
-	if held, ok := cl.State.Inflight.Get(m.PacketID); ok {
-		if held.Created != m.Created || held.TopicName != m.TopicName || !bytes.Equal(held.Payload, m.Payload) {
-			id, err := cl.NextPacketID()
-			if err != nil {
-				return m, false // no identifier free: mochi drops in the same case
-			}
-			m.PacketID = uint16(id)
+// keep puts m in cl's in-flight map, and in the store, with a packet identifier of cl's (the old
+// client's is free in cl's map, or another message's, but a publisher may take it meanwhile: one
+// from mochi's count is not given twice), unless it is there already as a copy of the old map; in
+// the map, with number as its creation time unless that is 0.
+func (h *handover) keep(cl *mqtt.Client, m packets.Packet, number int64) (packets.Packet, bool) {
+	held, ok := cl.State.Inflight.Get(m.PacketID)
+	if !ok || held.Created != m.Created || held.TopicName != m.TopicName || !bytes.Equal(held.Payload, m.Payload) {
+		id, err := cl.NextPacketID()
+		if err != nil {
+			return m, false // no identifier free: mochi drops in the same case
 		}
-	}
-	if cl.State.Inflight.Set(m) {
-		atomic.AddInt64(&h.server.Info.Inflight, 1)
+		m.PacketID = uint16(id)
 	}
 	if h.store != nil {
 		h.store.OnQosPublish(cl, m, m.Created, 0)
 	}
+	if number != 0 {
+		m.Created = number
+	}
+	if cl.State.Inflight.Set(m) {
+		atomic.AddInt64(&h.server.Info.Inflight, 1)
+	}
 	return m, true
 }
 
-// send gives a message to a session under way.
+// send gives a message to a session under way. While mochi resends the session's messages, it
+// is numbered after them (see delivery), in case mochi has yet to list them.
 func (h *handover) send(cl *mqtt.Client, m packets.Packet) {
-	if m, ok := h.keep(cl, m); ok && cl.Net.Conn != nil && !cl.Closed() {
+	var number int64
+	if fc := flowOf(cl); fc != nil {
+		number, _ = fc.nextNumber()
+	}
+	if m, ok := h.keep(cl, m, number); ok && cl.Net.Conn != nil && !cl.Closed() {
 		_ = cl.WritePacket(m) // a failed write is the connection's end; the message stays in flight
 	}
 }
