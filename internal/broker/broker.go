@@ -69,6 +69,7 @@ type Broker struct {
 	server    *mqtt.Server
 	schemes   []transport.Scheme
 	addrs     []string
+	events    *eventLog
 	closeOnce sync.Once
 }
 
@@ -107,6 +108,7 @@ func Start(cfg Config) (*Broker, error) {
 	}
 	b := &Broker{server: server}
 	events := newEventLog(cfg)
+	b.events = events
 	if err := b.addHooks(cfg, lim, logger, events); err != nil {
 		b.Close()
 		return nil, err
@@ -217,6 +219,11 @@ func (b *Broker) Server() *mqtt.Server { return b.server }
 // may be called more than once.
 func (b *Broker) Close() error {
 	var err error
-	b.closeOnce.Do(func() { err = b.server.Close() })
+	b.closeOnce.Do(func() {
+		if b.events != nil {
+			b.events.closing.Store(true)
+		}
+		err = b.server.Close()
+	})
 	return err
 }

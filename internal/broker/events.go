@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -21,6 +22,8 @@ type eventLog struct {
 	now func() time.Time
 	// schemes names the transport of each listener, by listener id.
 	schemes map[string]string
+	// closing is set once the broker is stopping.
+	closing atomic.Bool
 	mu      sync.Mutex
 	w       io.Writer
 }
@@ -107,6 +110,11 @@ func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	}
 	if cause := cl.StopCause(); cause != nil {
 		err = cause
+	}
+	// mochi writes DISCONNECT before it ends the connection, and a client that closes its end at
+	// once may be seen first, as if it had gone on its own.
+	if h.closing.Load() && errors.Is(err, io.EOF) {
+		err = packets.ErrServerShuttingDown
 	}
 	switch {
 	case err == nil || errors.Is(err, packets.CodeDisconnect):
