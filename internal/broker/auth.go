@@ -31,9 +31,9 @@ type access struct {
 
 func (h *access) ID() string { return "access" }
 
-// accessEvents leaves out OnPacketRead and OnPacketEncode, which come through packetRoutes.
-const accessEvents hookEvents = 1<<mqtt.OnConnectAuthenticate | 1<<mqtt.OnACLCheck | 1<<mqtt.OnPublish |
-	1<<mqtt.OnSubscribed | 1<<mqtt.OnSessionEstablish
+// accessEvents leaves out OnPacketRead, OnPacketEncode and OnPublish, which come through packetRoutes.
+const accessEvents hookEvents = 1<<mqtt.OnConnectAuthenticate | 1<<mqtt.OnACLCheck | 1<<mqtt.OnSubscribed |
+	1<<mqtt.OnSessionEstablish
 
 func (h *access) Provides(b byte) bool { return accessEvents.has(b) }
 

@@ -157,7 +157,8 @@ func newEventLog(cfg Config) *eventLog {
 // a new connection takes it over (before anything else handles them), the flow to each client, the
 // limits, the reason code of a publish nobody receives (before the session store, which delivers
 // QoS 1 and 2 publishes itself), the stores, and last the event log, which then sees what the
-// others decided. The packets read and written reach them, in that order, through routes.
+// others decided. The packets read and written, and the messages published, reach them, in that
+// order, through routes.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
 		failDelay: lim.FailedLoginDelay}
@@ -169,7 +170,9 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	}
 	ids, flow, handover, noMatch := newPacketIDs(), newDelivery(lim, b.server, events), newHandover(b.server),
 		newNoMatch(b.server.Topics)
+	limiter := newLimiter(lim, b.server, events)
 	routes := new(packetRoutes)
+	routes.onPublish(acc.OnPublish, flow.OnPublish, limiter.OnPublish, noMatch.OnPublish)
 	routes.onRead(ids.OnPacketRead, packets.Subscribe, packets.Unsubscribe)
 	routes.onRead(acc.OnPacketRead, packets.Publish)
 	routes.onRead(flow.OnPacketRead, packets.Puback, packets.Pubrec, packets.Pubcomp)
@@ -181,7 +184,7 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		routes.onEncode(events.OnPacketEncode, packets.Connack)
 	}
-	hooks := []mqtt.Hook{routes, ids, acc, handover, flow, newLimiter(lim, b.server, events), noMatch}
+	hooks := []mqtt.Hook{routes, ids, acc, handover, flow, limiter, noMatch}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err

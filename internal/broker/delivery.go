@@ -56,8 +56,8 @@ func newDelivery(lim Limits, server *mqtt.Server, events *eventLog) *delivery {
 
 func (h *delivery) ID() string { return "delivery" }
 
-// deliveryEvents leaves out OnPacketRead and OnPacketEncode, which come through packetRoutes.
-const deliveryEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnPublish | 1<<mqtt.OnQosPublish | 1<<mqtt.OnQosDropped |
+// deliveryEvents leaves out OnPacketRead, OnPacketEncode and OnPublish, which come through packetRoutes.
+const deliveryEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnQosPublish | 1<<mqtt.OnQosDropped |
 	1<<mqtt.OnPublishDropped | 1<<mqtt.OnSessionEstablished | 1<<mqtt.OnDisconnect | 1<<mqtt.OnClientExpired
 
 func (h *delivery) Provides(b byte) bool { return deliveryEvents.has(b) }

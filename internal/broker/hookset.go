@@ -22,14 +22,34 @@ func (s hookEvents) has(event byte) bool { return event < 64 && s&(1<<event) != 
 // passes through one.
 type packetRoutes struct {
 	mqtt.HookBase
-	read   [16][]func(*mqtt.Client, packets.Packet) (packets.Packet, error)
-	encode [16][]func(*mqtt.Client, packets.Packet) packets.Packet
+	read    [16][]func(*mqtt.Client, packets.Packet) (packets.Packet, error)
+	encode  [16][]func(*mqtt.Client, packets.Packet) packets.Packet
+	publish []func(*mqtt.Client, packets.Packet) (packets.Packet, error)
 }
 
 func (r *packetRoutes) ID() string { return "packet-routes" }
 
 func (r *packetRoutes) Provides(b byte) bool {
-	return hookEvents(1<<mqtt.OnPacketRead | 1<<mqtt.OnPacketEncode).has(b)
+	return hookEvents(1<<mqtt.OnPacketRead | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnPublish).has(b)
+}
+
+// onPublish adds handlers of each message published, which mochi otherwise passes in and out of
+// each hook in turn: four of ours look at every one.
+func (r *packetRoutes) onPublish(fns ...func(*mqtt.Client, packets.Packet) (packets.Packet, error)) {
+	r.publish = append(r.publish, fns...)
+}
+
+// OnPublish keeps mochi's rules: the first error ends the message's way, with the packet as it
+// came.
+func (r *packetRoutes) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	next := pk
+	for _, fn := range r.publish {
+		var err error
+		if next, err = fn(cl, next); err != nil {
+			return pk, err
+		}
+	}
+	return next, nil
 }
 
 func (r *packetRoutes) onRead(fn func(*mqtt.Client, packets.Packet) (packets.Packet, error), types ...byte) {

@@ -105,9 +105,10 @@ func newLimiter(lim Limits, server *mqtt.Server, events *eventLog) *limiter {
 
 func (h *limiter) ID() string { return "limits" }
 
+// limiterEvents leaves out OnPublish, which comes through packetRoutes.
 const limiterEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnSubscribe | 1<<mqtt.OnSubscribed |
-	1<<mqtt.OnDisconnect | 1<<mqtt.OnPublish | 1<<mqtt.OnWill | 1<<mqtt.OnRetainMessage |
-	1<<mqtt.OnRetainedExpired | 1<<mqtt.OnStarted
+	1<<mqtt.OnDisconnect | 1<<mqtt.OnWill | 1<<mqtt.OnRetainMessage | 1<<mqtt.OnRetainedExpired |
+	1<<mqtt.OnStarted
 
 func (h *limiter) Provides(b byte) bool { return limiterEvents.has(b) }
 

@@ -37,7 +37,7 @@ func newNoMatch(topics *mqtt.TopicsIndex) *noMatch {
 func (h *noMatch) ID() string { return "no-matching-subscribers" }
 
 // noMatchEvents leaves out OnPacketEncode, which comes through packetRoutes.
-const noMatchEvents hookEvents = 1<<mqtt.OnPublish | 1<<mqtt.OnDisconnect
+const noMatchEvents hookEvents = 1 << mqtt.OnDisconnect // OnPublish comes through packetRoutes
 
 func (h *noMatch) Provides(b byte) bool { return noMatchEvents.has(b) }
 
