@@ -39,6 +39,11 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 			return err
 		}
 	}
+	if o.checkEncode != nil && o.tmpl == nil && o.Mode != modeLines {
+		if err := o.checkEncode(o.Topic, body); err != nil {
+			return err
+		}
+	}
 	if o.WarnRefused {
 		warnRefused(&o.conn.Session, streams.ErrOut)
 	}
@@ -56,6 +61,13 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	}
 	if o.tmpl != nil {
 		p.Render = o.tmpl
+	}
+	if o.enc != nil {
+		e := &publish.Encoding{Encode: o.enc.Encode}
+		if o.tmpl != nil {
+			e.Then = o.tmpl
+		}
+		p.Render = e
 	}
 	if o.Echo {
 		p.OnSent = echo(streams)
@@ -160,7 +172,10 @@ func pubError(err error) error {
 	var re *publish.ReadError
 	var le *publish.LineError
 	var tl *payload.TooLargeError
+	var ee *publish.EncodeError
 	switch {
+	case errors.As(err, &ee):
+		return encodeErr(ee)
 	case errors.As(err, &re) && errors.As(re.Err, &tl):
 		return &problem{id: errPubLineTooLarge}
 	case errors.As(err, &re):

@@ -33,6 +33,7 @@ type subOptions struct {
 	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
 	RandomFilter int
 	Format       format.Printer
+	content      *contentOptions // --decode, --filter, --select; nil without
 }
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -49,6 +50,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
 	}, outputFlags()...)
+	flags = append(flags, contentFlags()...)
 	flags = append(flags, reconnectFlags()...)
 	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
@@ -139,6 +141,12 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if len(o.Topics) == 0 {
 		return nil, usageErr(errSubTopic)
 	}
+	if o.content, err = parseContent(c); err != nil {
+		return nil, err
+	}
+	if o.content, err = forView(o.content, o.Format); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -154,7 +162,14 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 		opts.Session.OnEvent = withSubscribed(opts.Session.OnEvent, debug)
 		po.FlushEach = true
 	}
-	r := receive.New(o.receiveOptions(deadline, receive.NewPrinter(o.Format, streams.Out, po)))
+	ro := o.receiveOptions(deadline, nil)
+	var notes *contentNotes
+	if o.content != nil {
+		ro.Filter, notes = o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
+	}
+	defer notes.summary()
+	ro.Consumer = receive.NewPrinter(o.Format, streams.Out, po)
+	r := receive.New(ro)
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.

@@ -14,21 +14,21 @@ __mqtt_spec() {
         ;;
     'mqtt pub')
         subs=''
-        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='property D'
+        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --encode --proto --type --proto-path --avro-schema --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M encode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='proto-path property D'
         ;;
     'mqtt sub')
         subs=''
-        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='topic t filter-out T unsubscribe U property D'
+        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view decode proto type proto-path avro-schema filter select reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='topic t filter-out T unsubscribe U proto-path property D'
         ;;
     'mqtt rr')
         subs=''
-        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='property D'
+        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='proto-path property D'
         ;;
     'mqtt broker')
         subs=''
@@ -113,8 +113,9 @@ __mqtt_values() {
     case $1 in
     'mqtt pub')
         case $2 in
-        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'encode') choices='text json cbor msgpack protobuf avro sparkplug hex base64' ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -128,7 +129,8 @@ __mqtt_values() {
         'output') choices='text hex base64' ;;
         'color') choices='auto always never' ;;
         'view') choices='auto pretty plain' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'decode') choices='auto text json cbor msgpack protobuf avro sparkplug hex base64' ;;
+        'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -138,11 +140,12 @@ __mqtt_values() {
         ;;
     'mqtt rr')
         case $2 in
-        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'output') choices='text hex base64' ;;
         'color') choices='auto always never' ;;
         'view') choices='auto pretty plain' ;;
+        'decode') choices='auto text json cbor msgpack protobuf avro sparkplug hex base64' ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;

@@ -4,11 +4,11 @@
 function __mqtt_valued
     switch $argv[1]
         case 'mqtt pub'
-            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M encode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
-            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view decode proto type proto-path avro-schema filter select reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
-            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
             contains -- $argv[2] config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-sessions persistent-client-expiration max-inflight max-queued-messages ws-allow-origin
         case 'mqtt profile add'
@@ -104,6 +104,11 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions
 complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l verbose -o v -d 'on a terminal, print a line for each message sent: topic, payload, packet id'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l encode -x -a 'text json cbor msgpack protobuf avro sparkplug hex base64' -d 'send each JSON message as FORMAT: cbor msgpack protobuf avro sparkplug json text hex base64'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l proto -r -F -d 'protobuf: the .proto FILE declaring the message (else schema-less)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l type -x -d 'protobuf: the message type, package.Message'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l proto-path -r -F -d 'protobuf: a DIR to find imports in (repeatable)'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l avro-schema -r -F -d 'avro: the schema, an .avsc FILE'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -174,6 +179,13 @@ complete -c mqtt -n '__mqtt_is mqtt sub' -l output -x -a 'text hex base64' -d 'p
 complete -c mqtt -n '__mqtt_is mqtt sub' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l decode -x -a 'auto text json cbor msgpack protobuf avro sparkplug hex base64' -d 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l proto -r -F -d 'protobuf: the .proto FILE declaring the message (else schema-less)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l type -x -d 'protobuf: the message type, package.Message'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l proto-path -r -F -d 'protobuf: a DIR to find imports in (repeatable)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l avro-schema -r -F -d 'avro: the schema, an .avsc FILE'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l filter -x -d 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'
+complete -c mqtt -n '__mqtt_is mqtt sub' -l select -x -d 'print what the jq EXPR yields for each message, not the message'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt sub' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'
@@ -242,6 +254,13 @@ complete -c mqtt -n '__mqtt_is mqtt rr' -l output -x -a 'text hex base64' -d 'pa
 complete -c mqtt -n '__mqtt_is mqtt rr' -l timestamp -d 'print the receive time (RFC 3339) before each message'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l color -x -a 'auto always never' -d 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l view -x -a 'auto pretty plain' -d 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub\'s bytes; auto: pretty on a terminal'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l decode -x -a 'auto text json cbor msgpack protobuf avro sparkplug hex base64' -d 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l proto -r -F -d 'protobuf: the .proto FILE declaring the message (else schema-less)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l type -x -d 'protobuf: the message type, package.Message'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l proto-path -r -F -d 'protobuf: a DIR to find imports in (repeatable)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l avro-schema -r -F -d 'avro: the schema, an .avsc FILE'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l filter -x -d 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'
+complete -c mqtt -n '__mqtt_is mqtt rr' -l select -x -d 'print what the jq EXPR yields for each message, not the message'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l host -o h -x -d 'broker host'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l port -o p -x -d 'broker port (default 1883, 8883 with TLS)'
 complete -c mqtt -n '__mqtt_is mqtt rr' -l url -o L -x -d 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'

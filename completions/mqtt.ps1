@@ -48,6 +48,11 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('encode'); Usage = 'send each JSON message as FORMAT: cbor msgpack protobuf avro sparkplug json text hex base64'; TakesValue = $true; Words = @('text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -124,6 +129,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
                 @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('filter'); Usage = 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('select'); Usage = 'print what the jq EXPR yields for each message, not the message'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -198,6 +210,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
                 @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('filter'); Usage = 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('select'); Usage = 'print what the jq EXPR yields for each message, not the message'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
