@@ -2,7 +2,6 @@ package broker_test
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -17,11 +16,23 @@ import (
 // BenchmarkRelay is one publisher into one subscriber through the broker, per message: the
 // broker's work (hooks, flow, delivery) with as little of the clients' as raw bytes allow. The
 // figures to compare are the broker's, with scripts/broker-bench.sh, against mosquitto.
+// "unlimited" is --max-inflight 0 --max-queued-messages 0, as scripts/broker-bench.sh runs it;
+// "nowindow", --max-inflight 0 alone.
 func BenchmarkRelay(b *testing.B) {
-	for _, qos := range []byte{0, 1} {
-		b.Run(fmt.Sprintf("qos%d", qos), func(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		qos    byte
+		limits broker.Limits
+	}{
+		{"qos0", 0, broker.Limits{}}, {"qos1", 1, broker.Limits{}},
+		{"qos0/nowindow", 0, broker.Limits{MaxInflight: -1}},
+		{"qos0/unlimited", 0, broker.Limits{MaxInflight: -1, MaxQueued: -1}},
+		{"qos1/unlimited", 1, broker.Limits{MaxInflight: -1, MaxQueued: -1}},
+	} {
+		qos := tc.qos
+		b.Run(tc.name, func(b *testing.B) {
 			br, err := broker.Start(broker.Config{Listeners: []broker.Listener{{Scheme: transport.TCP, Addr: "127.0.0.1:0"}},
-				Limits: broker.Limits{MaxInflight: -1, MaxQueued: -1}})
+				Limits: tc.limits})
 			if err != nil {
 				b.Fatal(err)
 			}
