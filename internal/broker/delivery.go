@@ -85,13 +85,13 @@ func (h *delivery) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	return nil
 }
 
-// OnPublish gives each message its number in order as its creation time, which is what the
+// publish gives each message its number in order as its creation time, which is what the
 // messages a session keeps are resent by (see resendInOrder): mochi's, in seconds, leaves those of
 // the same second in no order. The creation time serves nothing else in this broker (no maximum
 // message expiry; mochi has worked out the expiry from the time already).
-func (h *delivery) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+func (h *delivery) publish(_ *mqtt.Client, pk *packets.Packet) error {
 	pk.Created = h.order.Add(1)
-	return pk, nil
+	return nil
 }
 
 // OnPacketEncode switches mochi's flow control off again for a session taken over: mochi gives the
@@ -141,7 +141,7 @@ func (h *delivery) numberResumed(cl *mqtt.Client, pk packets.Packet) {
 }
 
 // resendInOrder numbers a resumed session's messages 1, 2, ... in the order they were queued
-// (their creation time, see OnPublish, then packet identifier), as their creation time, which is
+// (their creation time, see publish, then packet identifier), as their creation time, which is
 // what mochi sorts them by when it resends them: it compares the times truncated to 16 bits, with
 // an unstable sort. The session store numbers what it reads back the same way, and numbers below
 // those OnPublish gives still come first.

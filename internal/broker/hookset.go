@@ -24,7 +24,7 @@ type packetRoutes struct {
 	mqtt.HookBase
 	read    [16][]func(*mqtt.Client, packets.Packet) (packets.Packet, error)
 	encode  [16][]func(*mqtt.Client, packets.Packet) packets.Packet
-	publish []func(*mqtt.Client, packets.Packet) (packets.Packet, error)
+	publish []func(*mqtt.Client, *packets.Packet) error
 }
 
 func (r *packetRoutes) ID() string { return "packet-routes" }
@@ -33,23 +33,22 @@ func (r *packetRoutes) Provides(b byte) bool {
 	return hookEvents(1<<mqtt.OnPacketRead | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnPublish).has(b)
 }
 
-// onPublish adds handlers of each message published, which mochi otherwise passes in and out of
-// each hook in turn: four of ours look at every one.
-func (r *packetRoutes) onPublish(fns ...func(*mqtt.Client, packets.Packet) (packets.Packet, error)) {
+// onPublish adds handlers of each message published, which may change it in place. mochi would
+// pass the packet into and back out of each hook in turn, by value (in a profile, as much as the
+// handlers' work); here it is copied once.
+func (r *packetRoutes) onPublish(fns ...func(*mqtt.Client, *packets.Packet) error) {
 	r.publish = append(r.publish, fns...)
 }
 
-// OnPublish keeps mochi's rules: the first error ends the message's way, with the packet as it
-// came.
+// OnPublish keeps mochi's rule: the first error ends the message's way (and mochi then goes on
+// with the packet as it came).
 func (r *packetRoutes) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
-	next := pk
 	for _, fn := range r.publish {
-		var err error
-		if next, err = fn(cl, next); err != nil {
+		if err := fn(cl, &pk); err != nil {
 			return pk, err
 		}
 	}
-	return next, nil
+	return pk, nil
 }
 
 func (r *packetRoutes) onRead(fn func(*mqtt.Client, packets.Packet) (packets.Packet, error), types ...byte) {

@@ -180,11 +180,11 @@ func (h *limiter) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
 	return code
 }
 
-// OnPublish retains no more than MaxRetained messages of MaxRetainedBytes in all: past them, a
+// publish retains no more than MaxRetained messages of MaxRetainedBytes in all: past them, a
 // retained publish is delivered as any other and not kept.
-func (h *limiter) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+func (h *limiter) publish(cl *mqtt.Client, pk *packets.Packet) error {
 	if cl.Net.Inline || !pk.FixedHeader.Retain || len(pk.Payload) == 0 {
-		return pk, nil
+		return nil
 	}
 	if h.retainedFull(pk.TopicName, len(pk.Payload)) {
 		pk.FixedHeader.Retain = false
@@ -192,7 +192,7 @@ func (h *limiter) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 			h.events.notRetained(cl, pk.TopicName)
 		}
 	}
-	return pk, nil
+	return nil
 }
 
 // OnWill holds a retained will to the same limits.

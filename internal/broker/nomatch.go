@@ -41,20 +41,20 @@ const noMatchEvents hookEvents = 1 << mqtt.OnDisconnect // OnPublish comes throu
 
 func (h *noMatch) Provides(b byte) bool { return noMatchEvents.has(b) }
 
-func (h *noMatch) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+func (h *noMatch) publish(cl *mqtt.Client, pk *packets.Packet) error {
 	if cl.Net.Inline || cl.Properties.ProtocolVersion != 5 || pk.FixedHeader.Qos != 1 ||
 		strings.HasPrefix(pk.TopicName, "$") {
-		return pk, nil
+		return nil
 	}
 	subs := h.topics.Subscribers(pk.TopicName)
 	if len(subs.Subscriptions) > 0 || len(subs.Shared) > 0 || len(subs.InlineSubscriptions) > 0 {
-		return pk, nil
+		return nil
 	}
 	h.mu.Lock()
 	h.due[cl] = pk.PacketID
 	h.mu.Unlock()
 	h.pending.Add(1)
-	return pk, nil
+	return nil
 }
 
 // OnPacketEncode words the PUBACK, unless another hook refused the publish with a code of its own.

@@ -29,7 +29,7 @@ type retainedMessage struct {
 	QoS     byte   `json:"qos"`
 	// Version is the publisher's protocol version: mochi lets only an MQTT 5 message expire.
 	Version byte  `json:"version"`
-	Created int64 `json:"created,omitempty"` // the order it came in (see delivery.OnPublish)
+	Created int64 `json:"created,omitempty"` // the order it came in (see delivery.publish)
 	Expiry  int64 `json:"expiry,omitempty"`  // Unix seconds; 0 never
 
 	PayloadFormat   *byte                  `json:"payload_format,omitempty"`
