@@ -172,7 +172,8 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 		newNoMatch(b.server.Topics)
 	limiter := newLimiter(lim, b.server, events)
 	routes := new(packetRoutes)
-	routes.onPublish(acc.publish, flow.publish, limiter.publish, noMatch.publish)
+	routes.publish.access, routes.publish.order, routes.publish.limits, routes.publish.noMatch = acc, flow, limiter,
+		noMatch
 	routes.onRead(ids.OnPacketRead, packets.Subscribe, packets.Unsubscribe)
 	routes.onRead(acc.OnPacketRead, packets.Publish)
 	routes.onRead(flow.OnPacketRead, packets.Puback, packets.Pubrec, packets.Pubcomp)

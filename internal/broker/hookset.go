@@ -22,9 +22,17 @@ func (s hookEvents) has(event byte) bool { return event < 64 && s&(1<<event) != 
 // passes through one.
 type packetRoutes struct {
 	mqtt.HookBase
-	read    [16][]func(*mqtt.Client, packets.Packet) (packets.Packet, error)
-	encode  [16][]func(*mqtt.Client, packets.Packet) packets.Packet
-	publish []func(*mqtt.Client, *packets.Packet) error
+	read   [16][]func(*mqtt.Client, packets.Packet) (packets.Packet, error)
+	encode [16][]func(*mqtt.Client, packets.Packet) packets.Packet
+	// publish are our handlers of each message published, which may change it in place; mochi
+	// would pass the packet into and back out of each hook in turn, by value. They are called
+	// directly, not through func values, through which the packet would be moved to the heap.
+	publish struct {
+		access  *access
+		order   *delivery
+		limits  *limiter
+		noMatch *noMatch
+	}
 }
 
 func (r *packetRoutes) ID() string { return "packet-routes" }
@@ -33,22 +41,20 @@ func (r *packetRoutes) Provides(b byte) bool {
 	return hookEvents(1<<mqtt.OnPacketRead | 1<<mqtt.OnPacketEncode | 1<<mqtt.OnPublish).has(b)
 }
 
-// onPublish adds handlers of each message published, which may change it in place. mochi would
-// pass the packet into and back out of each hook in turn, by value (in a profile, as much as the
-// handlers' work); here it is copied once.
-func (r *packetRoutes) onPublish(fns ...func(*mqtt.Client, *packets.Packet) error) {
-	r.publish = append(r.publish, fns...)
-}
-
 // OnPublish keeps mochi's rule: the first error ends the message's way (and mochi then goes on
 // with the packet as it came).
 func (r *packetRoutes) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
-	for _, fn := range r.publish {
-		if err := fn(cl, &pk); err != nil {
-			return pk, err
-		}
+	p := &r.publish
+	if err := p.access.publish(cl, &pk); err != nil {
+		return pk, err
 	}
-	return pk, nil
+	if err := p.order.publish(cl, &pk); err != nil {
+		return pk, err
+	}
+	if err := p.limits.publish(cl, &pk); err != nil {
+		return pk, err
+	}
+	return pk, p.noMatch.publish(cl, &pk)
 }
 
 func (r *packetRoutes) onRead(fn func(*mqtt.Client, packets.Packet) (packets.Packet, error), types ...byte) {
