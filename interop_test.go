@@ -114,6 +114,11 @@ func setupMosquitto(env *testscript.Env) error {
 		if acl := filepath.Join(env.WorkDir, "acl"); fileExists(acl) {
 			text += "acl_file " + acl + "\n"
 		}
+		// A script that carries a file named mosquitto.extra gets its lines at the end of the
+		// configuration, where they override the settings above (max_queued_messages, say).
+		if extra, err := os.ReadFile(filepath.Join(env.WorkDir, "mosquitto.extra")); err == nil {
+			text += string(extra)
+		}
 		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@
 __mqtt_spec() {
     case $1 in
     'mqtt')
-        subs='pub sub rr broker profile completion help'
+        subs='pub sub rr bench broker profile completion help'
         flags='--version --help'
         valued=''
         repeated=''
@@ -30,6 +30,12 @@ __mqtt_spec() {
         valued='topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='proto-path property D'
         ;;
+    'mqtt bench')
+        subs='pubsub pub sub conn calibrate merge help'
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='property D'
+        ;;
     'mqtt broker')
         subs=''
         flags='--config-file -c --listen --cert --key --cafile --require-certificate --use-identity-as-username --password-file --allow-anonymous --acl-file --store --max-packet-size --max-connections --max-sessions --persistent-client-expiration --max-inflight --max-queued-messages --ws-allow-origin --verbose -v --help'
@@ -49,6 +55,48 @@ __mqtt_spec() {
         repeated=''
         ;;
     'mqtt help')
+        subs=''
+        flags='--help'
+        valued=''
+        repeated=''
+        ;;
+    'mqtt bench pubsub')
+        subs=''
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='property D'
+        ;;
+    'mqtt bench pub')
+        subs=''
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='property D'
+        ;;
+    'mqtt bench sub')
+        subs=''
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='property D'
+        ;;
+    'mqtt bench conn')
+        subs=''
+        flags='--connections -n --duration --churn --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='connections n duration churn connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='property D'
+        ;;
+    'mqtt bench calibrate')
+        subs=''
+        flags='--pubs --subs --qos -q --size -s --duration --json --csv --assert --client-lines --help'
+        valued='pubs subs qos q size s duration json csv assert client-lines'
+        repeated=''
+        ;;
+    'mqtt bench merge')
+        subs=''
+        flags='--json --csv --assert --client-lines --help'
+        valued='json csv assert client-lines'
+        repeated=''
+        ;;
+    'mqtt bench help')
         subs=''
         flags='--help'
         valued=''
@@ -94,10 +142,18 @@ __mqtt_descend() {
     'mqtt pub') path='mqtt pub' ;;
     'mqtt sub') path='mqtt sub' ;;
     'mqtt rr') path='mqtt rr' ;;
+    'mqtt bench') path='mqtt bench' ;;
     'mqtt broker') path='mqtt broker' ;;
     'mqtt profile') path='mqtt profile' ;;
     'mqtt completion') path='mqtt completion' ;;
     'mqtt help' | 'mqtt h') path='mqtt help' ;;
+    'mqtt bench pubsub') path='mqtt bench pubsub' ;;
+    'mqtt bench pub') path='mqtt bench pub' ;;
+    'mqtt bench sub') path='mqtt bench sub' ;;
+    'mqtt bench conn') path='mqtt bench conn' ;;
+    'mqtt bench calibrate') path='mqtt bench calibrate' ;;
+    'mqtt bench merge') path='mqtt bench merge' ;;
+    'mqtt bench help' | 'mqtt bench h') path='mqtt bench help' ;;
     'mqtt profile list') path='mqtt profile list' ;;
     'mqtt profile show') path='mqtt profile show' ;;
     'mqtt profile add') path='mqtt profile add' ;;
@@ -153,6 +209,17 @@ __mqtt_values() {
         'keyform') choices='pem' ;;
         esac
         ;;
+    'mqtt bench')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
     'mqtt broker')
         case $2 in
         'cert' | 'key' | 'cafile') paths=files ;;
@@ -165,7 +232,61 @@ __mqtt_values() {
         ;;
     'mqtt help')
         case $2 in
-        '') choices='pub sub rr broker profile completion help' ;;
+        '') choices='pub sub rr bench broker profile completion help' ;;
+        esac
+        ;;
+    'mqtt bench pubsub')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
+    'mqtt bench pub')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
+    'mqtt bench sub')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
+    'mqtt bench conn')
+        case $2 in
+        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'will-qos') choices='0 1 2' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
+    'mqtt bench calibrate')
+        case $2 in
+        'qos' | 'q') choices='0 1 2' ;;
+        esac
+        ;;
+    'mqtt bench help')
+        case $2 in
+        '') choices='pubsub pub sub conn calibrate merge help' ;;
         esac
         ;;
     'mqtt profile show')
