@@ -48,8 +48,9 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupBroker,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waitsub": cmdWaitSub,
-			"broker":  cmdBroker,
+			"waitsub":  cmdWaitSub,
+			"broker":   cmdBroker,
+			"waitfile": cmdWaitFile,
 		},
 	})
 }

@@ -63,15 +63,20 @@ before it is acknowledged, so a broker killed with kill -9 loses nothing it had 
 
 -c FILE reads a mosquitto.conf: listener, cafile, certfile, keyfile, require_certificate,
 use_identity_as_username, password_file, acl_file, allow_anonymous (false by default, as in mosquitto),
-persistence, persistence_location, max_queued_messages and max_inflight_messages; any other line is an error.
-Flags given as well take precedence, and --listen adds listeners.
+persistence, persistence_location, persistent_client_expiration, max_queued_messages and
+max_inflight_messages; any other line is an error. Flags given as well take precedence, and --listen adds
+listeners.
 
 Limits: packets of at most --max-packet-size bytes (1 MiB by default), CONNECT within 10 s of connecting,
---max-connections at once (no limit by default), --max-inflight plus --max-queued-messages QoS 1 and 2
-messages kept per client, unacknowledged or waiting (20 + 8172; 0 is no limit, as in mosquitto), past which
-a message for that client is dropped, as mosquitto drops it; 10,000 subscriptions per client, 100,000
-retained messages of 256 MiB in all. Unlike mosquitto, an online client is sent what it has at once: the
-in-flight count does not hold messages back.
+--max-connections at once (no limit by default), --max-sessions sessions in all, connected or kept for a
+client that comes back (10,000 by default; past it a new client is refused), each kept no longer than
+--persistent-client-expiration (as mosquitto's: 12h, 14d, 2w, 6m, 1y; by default as long as the client
+asked), 10,000 subscriptions per client, 100,000 retained messages of 256 MiB in all, wills included.
+
+Delivery, as mosquitto's: at most --max-inflight QoS 1 and 2 messages (20; an MQTT 5 client's receive
+maximum takes its place) are sent to a client and not yet acknowledged; --max-queued-messages more (8172)
+wait for room, or for an offline client to come back; past them a message for that client is dropped, and
+-v says so once. 0 is no limit for both.
 
 $SYS/broker/... topics (version, uptime, clients, messages, ...) are published every second.`
 
@@ -95,10 +100,12 @@ func brokerCommand(streams *iostreams.IOStreams) *cli.Command {
 			&cli.StringFlag{Name: "store", Usage: "keep sessions and retained messages in `DIR` across restarts (FILE.json: retained only)"},
 			&cli.UintFlag{Name: "max-packet-size", Usage: "refuse packets larger than `BYTES` (default 1048576)"},
 			&cli.IntFlag{Name: "max-connections", Usage: "accept at most `N` connections at once (default no limit)"},
-			&cli.IntFlag{Name: "max-inflight", Usage: "with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; `N` in flight (default 20; 0 no limit)"},
-			&cli.IntFlag{Name: "max-queued-messages", Usage: "`N` more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)"},
+			&cli.IntFlag{Name: "max-sessions", Usage: "hold at most `N` sessions, connected or kept (default 10000; 0 no limit)"},
+			&cli.StringFlag{Name: "persistent-client-expiration", Usage: "end a session its client has left for `DURATION` (12h, 14d, 2w, 6m, 1y)"},
+			&cli.IntFlag{Name: "max-inflight", Usage: "send a client at most `N` QoS 1 and 2 messages unacknowledged, unless its receive maximum says (default 20; 0 no limit)"},
+			&cli.IntFlag{Name: "max-queued-messages", Usage: "keep at most `N` more QoS 1 and 2 messages per client waiting, past which they are dropped (default 8172; 0 no limit)"},
 			&cli.StringSliceFlag{Name: "ws-allow-origin", Usage: "let browser pages from `ORIGIN` (https://host:port, or *) use the ws:// and wss:// listeners"},
-			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log connects, refusals, disconnects, subscriptions and ACL denials on stderr"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log connects, refusals, disconnects, subscriptions, ACL denials and dropped messages on stderr"},
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := parseBroker(c)
@@ -168,10 +175,19 @@ func parseBroker(c *cli.Context) (*brokerOptions, error) {
 	lim.MaxConnections = c.Int("max-connections")
 	lim.MaxInflight = mosquittoCount(file.MaxInflight, c, "max-inflight")
 	lim.MaxQueued = mosquittoCount(file.MaxQueued, c, "max-queued-messages")
-	for _, name := range []string{"max-connections", "max-inflight", "max-queued-messages"} {
+	lim.MaxSessions = mosquittoCount(nil, c, "max-sessions")
+	for _, name := range []string{"max-connections", "max-sessions", "max-inflight", "max-queued-messages"} {
 		if c.Int(name) < 0 {
 			return nil, fmt.Errorf("--%s: want a count, not %d", name, c.Int(name))
 		}
+	}
+	lim.SessionExpiry = file.PersistentClientExpiration
+	if c.IsSet("persistent-client-expiration") {
+		d, err := broker.ParseExpiration(c.String("persistent-client-expiration"))
+		if err != nil {
+			return nil, fmt.Errorf("--persistent-client-expiration: %w", err)
+		}
+		lim.SessionExpiry = d
 	}
 	return o, nil
 }

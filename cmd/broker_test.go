@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/broker"
 	"mqtt/internal/iostreams"
 )
 
@@ -94,6 +96,40 @@ func TestBrokerWarnings(t *testing.T) {
 		}
 		if strings.Join(o.Warnings, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%v: warnings\n%s\nwant\n%s", c.args, strings.Join(o.Warnings, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+}
+
+// The delivery and session limits, from flags or from the config file's mosquitto lines; 0 is no
+// limit, as in mosquitto, which broker.Limits takes as negative.
+func TestBrokerLimits(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
+	os.WriteFile(conf, []byte("allow_anonymous true\npersistent_client_expiration 2w\nmax_queued_messages 100\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want broker.Limits
+	}{
+		{nil, broker.Limits{}},
+		{[]string{"--max-sessions", "5", "--persistent-client-expiration", "12h", "--max-inflight", "0", "--max-queued-messages", "0"},
+			broker.Limits{MaxSessions: 5, SessionExpiry: 12 * time.Hour, MaxInflight: -1, MaxQueued: -1}},
+		{[]string{"--max-sessions", "0"}, broker.Limits{MaxSessions: -1}},
+		{[]string{"-c", conf}, broker.Limits{SessionExpiry: 14 * 24 * time.Hour, MaxQueued: 100}},
+		{[]string{"-c", conf, "--persistent-client-expiration", "1y"}, broker.Limits{SessionExpiry: 365 * 24 * time.Hour, MaxQueued: 100}},
+	} {
+		o, err := parseBrokerArgs(t, append([]string{"--listen", "tcp://127.0.0.1:0"}, c.args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if o.Config.Limits != c.want {
+			t.Errorf("%v: limits %+v, want %+v", c.args, o.Config.Limits, c.want)
+		}
+	}
+	for _, c := range []struct{ args, want string }{
+		{"--persistent-client-expiration 10s", `--persistent-client-expiration: want a number and one of h, d, w, m, y (as 14d), not "10s"`},
+		{"--max-sessions -1", "--max-sessions: want a count, not -1"},
+	} {
+		if _, err := parseBrokerArgs(t, strings.Fields(c.args)...); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %q", c.args, err, c.want)
 		}
 	}
 }

@@ -38,8 +38,8 @@ __mqtt_spec() {
         ;;
     'mqtt broker')
         subs=''
-        flags='--config-file -c --listen --cert --key --cafile --require-certificate --use-identity-as-username --password-file --allow-anonymous --acl-file --store --max-packet-size --max-connections --max-inflight --max-queued-messages --ws-allow-origin --verbose -v --help'
-        valued='config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-inflight max-queued-messages ws-allow-origin'
+        flags='--config-file -c --listen --cert --key --cafile --require-certificate --use-identity-as-username --password-file --allow-anonymous --acl-file --store --max-packet-size --max-connections --max-sessions --persistent-client-expiration --max-inflight --max-queued-messages --ws-allow-origin --verbose -v --help'
+        valued='config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-sessions persistent-client-expiration max-inflight max-queued-messages ws-allow-origin'
         repeated='listen ws-allow-origin'
         ;;
     'mqtt profile')

@@ -12,7 +12,7 @@ function __mqtt_valued
         case 'mqtt bench'
             contains -- $argv[2] pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
-            contains -- $argv[2] config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-inflight max-queued-messages ws-allow-origin
+            contains -- $argv[2] config-file c listen cert key cafile password-file acl-file store max-packet-size max-connections max-sessions persistent-client-expiration max-inflight max-queued-messages ws-allow-origin
         case 'mqtt bench pubsub'
             contains -- $argv[2] pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt bench pub'
@@ -427,10 +427,12 @@ complete -c mqtt -n '__mqtt_is mqtt broker' -l acl-file -x -d 'who may read and 
 complete -c mqtt -n '__mqtt_is mqtt broker' -l store -x -d 'keep sessions and retained messages in DIR across restarts (FILE.json: retained only)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l max-packet-size -x -d 'refuse packets larger than BYTES (default 1048576)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l max-connections -x -d 'accept at most N connections at once (default no limit)'
-complete -c mqtt -n '__mqtt_is mqtt broker' -l max-inflight -x -d 'with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; N in flight (default 20; 0 no limit)'
-complete -c mqtt -n '__mqtt_is mqtt broker' -l max-queued-messages -x -d 'N more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-sessions -x -d 'hold at most N sessions, connected or kept (default 10000; 0 no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l persistent-client-expiration -x -d 'end a session its client has left for DURATION (12h, 14d, 2w, 6m, 1y)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-inflight -x -d 'send a client at most N QoS 1 and 2 messages unacknowledged, unless its receive maximum says (default 20; 0 no limit)'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l max-queued-messages -x -d 'keep at most N more QoS 1 and 2 messages per client waiting, past which they are dropped (default 8172; 0 no limit)'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l ws-allow-origin -x -d 'let browser pages from ORIGIN (https://host:port, or *) use the ws:// and wss:// listeners'
-complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, refusals, disconnects, subscriptions and ACL denials on stderr'
+complete -c mqtt -n '__mqtt_is mqtt broker' -l verbose -o v -d 'log connects, refusals, disconnects, subscriptions, ACL denials and dropped messages on stderr'
 complete -c mqtt -n '__mqtt_is mqtt broker' -l help -d 'show help'
 
 complete -c mqtt -n '__mqtt_is mqtt profile' -a list -d 'print the profiles\' names; the default one is marked'

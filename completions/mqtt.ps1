@@ -365,10 +365,12 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('store'); Usage = 'keep sessions and retained messages in DIR across restarts (FILE.json: retained only)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-packet-size'); Usage = 'refuse packets larger than BYTES (default 1048576)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-connections'); Usage = 'accept at most N connections at once (default no limit)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('max-inflight'); Usage = 'with --max-queued-messages, keep at most that many QoS 1 and 2 messages per client; N in flight (default 20; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('max-queued-messages'); Usage = 'N more QoS 1 and 2 messages kept per client, past those in flight (default 8172; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-sessions'); Usage = 'hold at most N sessions, connected or kept (default 10000; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('persistent-client-expiration'); Usage = 'end a session its client has left for DURATION (12h, 14d, 2w, 6m, 1y)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight'); Usage = 'send a client at most N QoS 1 and 2 messages unacknowledged, unless its receive maximum says (default 20; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-queued-messages'); Usage = 'keep at most N more QoS 1 and 2 messages per client waiting, past which they are dropped (default 8172; 0 no limit)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('ws-allow-origin'); Usage = 'let browser pages from ORIGIN (https://host:port, or *) use the ws:// and wss:// listeners'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('verbose', 'v'); Usage = 'log connects, refusals, disconnects, subscriptions and ACL denials on stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'log connects, refusals, disconnects, subscriptions, ACL denials and dropped messages on stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }

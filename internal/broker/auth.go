@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"crypto/tls"
 	"strings"
 	"sync/atomic"
@@ -32,12 +31,11 @@ type access struct {
 
 func (h *access) ID() string { return "access" }
 
-func (h *access) Provides(b byte) bool {
-	return bytes.Contains([]byte{
-		mqtt.OnConnectAuthenticate, mqtt.OnACLCheck, mqtt.OnPacketEncode, mqtt.OnPublish, mqtt.OnSubscribed,
-		mqtt.OnSessionEstablish, mqtt.OnPacketRead,
-	}, []byte{b})
-}
+// accessEvents leaves out OnPacketRead, OnPacketEncode and OnPublish, which come through packetRoutes.
+const accessEvents hookEvents = 1<<mqtt.OnConnectAuthenticate | 1<<mqtt.OnACLCheck | 1<<mqtt.OnSubscribed |
+	1<<mqtt.OnSessionEstablish
+
+func (h *access) Provides(b byte) bool { return accessEvents.has(b) }
 
 func (h *access) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
 	ok := h.authenticate(cl, pk)
@@ -115,7 +113,7 @@ func (h *access) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 		}
 		return h.acl.allowed(aclClientOf(cl), topic, false)
 	}
-	// Before MQTT 5 a denied publish is acknowledged and dropped (see OnPublish), where mochi
+	// Before MQTT 5 a denied publish is acknowledged and dropped (see publish), where mochi
 	// would disconnect; a topic alias is resolved only after this check.
 	if cl.Properties.ProtocolVersion < 5 || topic == "" {
 		return true
@@ -127,17 +125,17 @@ func (h *access) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	return true
 }
 
-// OnPublish drops what OnACLCheck let through for it: a denied publish is acknowledged as if
+// publish drops what OnACLCheck let through for it: a denied publish is acknowledged as if
 // accepted and goes nowhere, as mosquitto does (MQTT 5 QoS 1 and 2 get 0x87 in OnACLCheck).
-func (h *access) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+func (h *access) publish(cl *mqtt.Client, pk *packets.Packet) error {
 	if cl.Net.Inline || h.mayWrite(cl, pk.TopicName) {
-		return pk, nil
+		return nil
 	}
 	h.report(cl, "publish", pk.TopicName)
 	if cl.Properties.ProtocolVersion == 5 && pk.FixedHeader.Qos == 1 {
-		return pk, packets.ErrNotAuthorized
+		return packets.ErrNotAuthorized
 	}
-	return pk, packets.CodeSuccessIgnore
+	return packets.CodeSuccessIgnore
 }
 
 // OnSubscribed grants the filters without wildcards that OnACLCheck denied: mosquitto grants every

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"mqtt/internal/transport"
 )
@@ -67,6 +69,7 @@ type Broker struct {
 	server    *mqtt.Server
 	schemes   []transport.Scheme
 	addrs     []string
+	events    *eventLog
 	closeOnce sync.Once
 }
 
@@ -89,13 +92,23 @@ func Start(cfg Config) (*Broker, error) {
 	// mochi reads the claimed length of a packet into a buffer it allocates whole before a byte
 	// of it arrives: the maximum keeps a client from claiming 256 MiB.
 	caps.MaximumPacketSize = lim.MaxPacketSize
-	caps.MaximumInflight = lim.sessionQuota()
+	// mochi copies a PUBLISH's properties (its user properties) into the PUBACK or PUBREC that
+	// answers it; mosquitto does not.
+	caps.Compatibilities.NoInheritedPropertiesOnAck = true
+	// What is kept for each client is bounded by delivery, as mosquitto bounds it; mochi's own
+	// bound, on everything in flight and queued at once, only as far as packet identifiers go.
+	caps.MaximumInflight = math.MaxUint16
+	caps.MaximumClientWritesPending = lim.writesPending()
+	if lim.SessionExpiry > 0 {
+		caps.MaximumSessionExpiryInterval = uint32(min(lim.SessionExpiry/time.Second, math.MaxUint32))
+	}
 	server := mqtt.New(&mqtt.Options{Logger: logger, Capabilities: caps})
 	if cfg.Version != "" {
 		server.Info.Version = cfg.Version + " (mochi-mqtt " + mqtt.Version + ")"
 	}
 	b := &Broker{server: server}
 	events := newEventLog(cfg)
+	b.events = events
 	if err := b.addHooks(cfg, lim, logger, events); err != nil {
 		b.Close()
 		return nil, err
@@ -143,8 +156,12 @@ func newEventLog(cfg Config) *eventLog {
 }
 
 // addHooks adds, in the order mochi calls them, the hooks that make mochi behave as this broker
-// should: packet identifiers, who is let in and what they may do, the flow to MQTT 5 clients, the
-// limits, the stores, and last the event log, which then sees what the others decided.
+// should: packet identifiers, who is let in and what they may do, a session's messages kept while
+// a new connection takes it over (before anything else handles them), the flow to each client, the
+// limits, the reason code of a publish nobody receives (before the session store, which delivers
+// QoS 1 and 2 publishes itself), the stores, and last the event log, which then sees what the
+// others decided. The packets read and written, and the messages published, reach them, in that
+// order, through routes.
 func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *eventLog) error {
 	acc := &access{users: cfg.Users, anonymous: cfg.AllowAnonymous, identity: map[string]bool{}, acl: cfg.ACL,
 		failDelay: lim.FailedLoginDelay}
@@ -154,7 +171,24 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	if events != nil {
 		acc.denied = events.denied
 	}
-	hooks := []mqtt.Hook{newPacketIDs(), acc, new(sendQuota), newLimiter(lim, b.server, events)}
+	ids, flow, handover, noMatch := newPacketIDs(), newDelivery(lim, b.server, events), newHandover(b.server),
+		newNoMatch(b.server.Topics)
+	limiter := newLimiter(lim, b.server, events)
+	routes := new(packetRoutes)
+	routes.publish.access, routes.publish.order, routes.publish.limits, routes.publish.noMatch = acc, flow, limiter,
+		noMatch
+	routes.onRead(ids.OnPacketRead, packets.Subscribe, packets.Unsubscribe)
+	routes.onRead(acc.OnPacketRead, packets.Publish)
+	routes.onRead(flow.OnPacketRead, packets.Puback, packets.Pubrec, packets.Pubcomp)
+	routes.onEncode(ids.OnPacketEncode, packets.Suback, packets.Unsuback)
+	routes.onEncode(acc.OnPacketEncode, packets.Connack)
+	routes.onEncode(handover.OnPacketEncode, packets.Connack)
+	routes.onEncode(flow.OnPacketEncode, packets.Connack)
+	routes.onEncode(noMatch.OnPacketEncode, packets.Puback)
+	if events != nil {
+		routes.onEncode(events.OnPacketEncode, packets.Connack)
+	}
+	hooks := []mqtt.Hook{routes, ids, acc, handover, flow, limiter, noMatch}
 	for _, h := range hooks {
 		if err := b.server.AddHook(h, nil); err != nil {
 			return err
@@ -162,9 +196,11 @@ func (b *Broker) addHooks(cfg Config, lim Limits, logger *slog.Logger, events *e
 	}
 	switch {
 	case cfg.StoreDir != "":
-		if _, err := openSessionStore(cfg.StoreDir, b.server); err != nil {
+		store, err := openSessionStore(cfg.StoreDir, b.server)
+		if err != nil {
 			return err
 		}
+		flow.forgotten, handover.store = store.OnQosDropped, store
 	case cfg.RetainedFile != "":
 		if err := loadRetained(b.server, cfg.RetainedFile, lim); err != nil {
 			return fmt.Errorf("reading retained messages: %w", err)
@@ -190,6 +226,11 @@ func (b *Broker) Server() *mqtt.Server { return b.server }
 // may be called more than once.
 func (b *Broker) Close() error {
 	var err error
-	b.closeOnce.Do(func() { err = b.server.Close() })
+	b.closeOnce.Do(func() {
+		if b.events != nil {
+			b.events.closing.Store(true)
+		}
+		err = b.server.Close()
+	})
 	return err
 }

@@ -7,10 +7,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FileConfig is what a mosquitto.conf says in the part of its language mqtt broker reads: the
-// options of listeners, logins, access control, persistence and queues. Paths are as written.
+// options of listeners, logins, access control, persistence, sessions and queues. Paths are as
+// written.
 type FileConfig struct {
 	Listeners      []FileListener
 	PasswordFile   string
@@ -23,6 +25,8 @@ type FileConfig struct {
 	// MaxQueued and MaxInflight are max_queued_messages and max_inflight_messages as written: 0
 	// is no limit.
 	MaxQueued, MaxInflight *int
+	// PersistentClientExpiration is persistent_client_expiration: 0 when the file does not set it.
+	PersistentClientExpiration time.Duration
 }
 
 // FileListener is one "listener PORT [ADDRESS]" and the options that follow it. Port 0 with an
@@ -120,6 +124,11 @@ func (c *FileConfig) set(key, value string) error {
 		c.Persistence, err = boolean(key, value)
 	case "persistence_location":
 		c.PersistenceLocation, err = path(key, value)
+	case "persistent_client_expiration":
+		c.PersistentClientExpiration, err = ParseExpiration(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
 	case "max_queued_messages", "max_inflight_messages":
 		var v int
 		if v, err = strconv.Atoi(value); err != nil || v < 0 {
@@ -133,9 +142,24 @@ func (c *FileConfig) set(key, value string) error {
 	default:
 		return fmt.Errorf("%q is not an option mqtt broker reads: it reads listener, cafile, certfile, keyfile, "+
 			"require_certificate, use_identity_as_username, password_file, acl_file, allow_anonymous, persistence, "+
-			"persistence_location, max_queued_messages and max_inflight_messages", key)
+			"persistence_location, persistent_client_expiration, max_queued_messages and max_inflight_messages", key)
 	}
 	return err
+}
+
+// ParseExpiration reads a duration as mosquitto's persistent_client_expiration takes it: a whole
+// number of hours, days, weeks, months (30 days) or years (365 days), as 12h, 14d, 2w, 6m or 1y.
+func ParseExpiration(s string) (time.Duration, error) {
+	unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour,
+		'm': 30 * 24 * time.Hour, 'y': 365 * 24 * time.Hour}
+	if len(s) < 2 || unit[s[len(s)-1]] == 0 {
+		return 0, fmt.Errorf("want a number and one of h, d, w, m, y (as 14d), not %q", s)
+	}
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 || n > 1000*365 {
+		return 0, fmt.Errorf("want a number and one of h, d, w, m, y (as 14d), not %q", s)
+	}
+	return time.Duration(n) * unit[s[len(s)-1]], nil
 }
 
 func path(key, value string) (string, error) {

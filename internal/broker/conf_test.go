@@ -3,7 +3,22 @@ package broker
 import (
 	"strings"
 	"testing"
+	"time"
 )
+
+func TestParseExpiration(t *testing.T) {
+	day := 24 * time.Hour
+	for s, want := range map[string]time.Duration{"12h": 12 * time.Hour, "14d": 14 * day, "2w": 14 * day, "6m": 180 * day, "1y": 365 * day} {
+		if got, err := ParseExpiration(s); got != want || err != nil {
+			t.Errorf("%s: %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "d", "-1d", "1.5d", "10", "1 d", "1D"} {
+		if _, err := ParseExpiration(s); err == nil {
+			t.Errorf("%q: no error", s)
+		}
+	}
+}
 
 func TestReadFileConfig(t *testing.T) {
 	c, err := ReadFileConfig(strings.NewReader(`# every line mqtt broker reads
@@ -22,6 +37,7 @@ persistence true
 persistence_location /var/lib/mqtt/
 max_queued_messages 0
 max_inflight_messages 10
+persistent_client_expiration 14d
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +54,8 @@ max_inflight_messages 10
 		t.Errorf("listeners: %+v", c.Listeners)
 	}
 	if c.PasswordFile != "passwd" || c.ACLFile != "acl" || c.AllowAnonymous == nil || *c.AllowAnonymous ||
-		!c.Persistence || c.PersistenceLocation != "/var/lib/mqtt/" || *c.MaxQueued != 0 || *c.MaxInflight != 10 {
+		!c.Persistence || c.PersistenceLocation != "/var/lib/mqtt/" || *c.MaxQueued != 0 || *c.MaxInflight != 10 ||
+		c.PersistentClientExpiration != 14*24*time.Hour {
 		t.Errorf("config: %+v", c)
 	}
 }
@@ -50,6 +67,8 @@ func TestReadFileConfigErrors(t *testing.T) {
 		{"listener 99999", `line 1: listener: invalid port "99999"`},
 		{"allow_anonymous yes", `line 1: allow_anonymous: want true or false, not "yes"`},
 		{"max_queued_messages -1", "line 1: max_queued_messages: want a count"},
+		{"persistent_client_expiration 3s", `line 1: persistent_client_expiration: want a number and one of h, d, w, m, y (as 14d), not "3s"`},
+		{"persistent_client_expiration 0d", `persistent_client_expiration: want a number`},
 	} {
 		_, err := ReadFileConfig(strings.NewReader(c.file))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -1,12 +1,12 @@
 package broker
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -22,17 +22,18 @@ type eventLog struct {
 	now func() time.Time
 	// schemes names the transport of each listener, by listener id.
 	schemes map[string]string
+	// closing is set once the broker is stopping.
+	closing atomic.Bool
 	mu      sync.Mutex
 	w       io.Writer
 }
 
 func (h *eventLog) ID() string { return "event-log" }
 
-func (h *eventLog) Provides(b byte) bool {
-	return bytes.Contains([]byte{
-		mqtt.OnSessionEstablish, mqtt.OnDisconnect, mqtt.OnSubscribed, mqtt.OnUnsubscribed, mqtt.OnPacketEncode,
-	}, []byte{b})
-}
+const eventLogEvents hookEvents = 1<<mqtt.OnSessionEstablish | 1<<mqtt.OnDisconnect | 1<<mqtt.OnSubscribed |
+	1<<mqtt.OnUnsubscribed | 1<<mqtt.OnClientExpired // OnPacketEncode comes through packetRoutes
+
+func (h *eventLog) Provides(b byte) bool { return eventLogEvents.has(b) }
 
 func (h *eventLog) printf(format string, args ...any) {
 	line := h.now().Format("2006-01-02 15:04:05.000 ") + fmt.Sprintf(format, args...) + "\n"
@@ -95,6 +96,12 @@ func (h *eventLog) notRetained(cl *mqtt.Client, topic string) {
 	h.printf("client %q: message to %q delivered but not retained: the retained-message limit is reached", cl.ID, topic)
 }
 
+// dropping tells that messages for a client are being dropped, as mosquitto's "Outgoing messages
+// are being dropped for client": once a connection, or once while it is offline.
+func (h *eventLog) dropping(cl *mqtt.Client, why string) {
+	h.printf("outgoing messages are being dropped for client %q: %s", cl.ID, why)
+}
+
 // OnDisconnect tells why the client went. The cause mochi recorded comes first: when the broker ends
 // a connection (shutting down, a session taken over), err is only what reading it then returned.
 func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
@@ -104,6 +111,11 @@ func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	if cause := cl.StopCause(); cause != nil {
 		err = cause
 	}
+	// mochi writes DISCONNECT before it ends the connection, and a client that closes its end at
+	// once may be seen first, as if it had gone on its own.
+	if h.closing.Load() && errors.Is(err, io.EOF) {
+		err = packets.ErrServerShuttingDown
+	}
 	switch {
 	case err == nil || errors.Is(err, packets.CodeDisconnect):
 		h.printf("client %q disconnected", cl.ID)
@@ -112,6 +124,11 @@ func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	default:
 		h.printf("client %q disconnected: %v", cl.ID, err)
 	}
+}
+
+// OnClientExpired is a session that outlived its expiry, as mosquitto's "Expiring client".
+func (h *eventLog) OnClientExpired(cl *mqtt.Client) {
+	h.printf("client %q: session expired", cl.ID)
 }
 
 func (h *eventLog) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {

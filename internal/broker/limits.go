@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"math"
 	"sync"
 	"time"
@@ -19,15 +18,22 @@ type Limits struct {
 	ConnectTimeout time.Duration
 	// MaxConnections is how many connections may be open at once; 0 is no limit.
 	MaxConnections int
-	// MaxInflight and MaxQueued are mosquitto's max_inflight_messages and max_queued_messages:
-	// together, how many QoS 1 and 2 messages are kept for one client, sent and unacknowledged
-	// or waiting (offline). Past them a message for the client is dropped, as mosquitto drops
-	// it. mochi sends an online client all it has without a window: its window (the receive
-	// maximum) loses count when it sends a queued message, and stalls the client for good, so
-	// MaxInflight does not hold messages back. 20 and 8172 by default, 8192 in all, mochi's own
-	// default; negative is no limit (mochi's bound, 65535 in all, remains).
+	// MaxInflight and MaxQueued are mosquitto's max_inflight_messages and max_queued_messages.
+	// MaxInflight is how many QoS 1 and 2 messages are sent to a client and not yet acknowledged,
+	// for a client that does not say (an MQTT 5 client's receive maximum takes its place); 20 by
+	// default, negative no window. MaxQueued is how many more wait for room, and how many an
+	// offline session keeps; past it a message for the client is dropped. 8172 by default (8192
+	// in all, mochi's own default), negative no limit.
 	MaxInflight int
 	MaxQueued   int
+	// MaxSessions is how many sessions the broker holds, connected or kept for a client that
+	// comes back; past it a new client identifier is refused. 10,000 by default, negative no
+	// limit.
+	MaxSessions int
+	// SessionExpiry, when positive, is the longest a session outlives its connection, the
+	// session expiry an MQTT 5 client asks for included, as mosquitto's
+	// persistent_client_expiration. 0 is none: a session lasts as long as its client asked.
+	SessionExpiry time.Duration
 	// MaxSubscriptions is how many subscriptions one client may hold; 10,000 by default,
 	// negative no limit.
 	MaxSubscriptions int
@@ -55,6 +61,7 @@ func (l Limits) withDefaults() Limits {
 	}
 	def(&l.MaxInflight, 20)
 	def(&l.MaxQueued, 8172)
+	def(&l.MaxSessions, 10000)
 	def(&l.MaxSubscriptions, 10000)
 	def(&l.MaxRetained, 100000)
 	if l.MaxRetainedBytes == 0 {
@@ -66,13 +73,15 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// sessionQuota is mochi's MaximumInflight: every QoS 1 and 2 message held for a client, in flight
-// or queued, which mochi keeps in one map.
-func (l Limits) sessionQuota() uint16 {
-	if l.MaxQueued < 0 || l.MaxInflight < 0 {
+// writesPending is mochi's MaximumClientWritesPending: how many messages may wait to be written
+// to a connection that is slower than they come, past which mochi drops them. It is at least what
+// the window and the queue together hold, so that a QoS 1 or 2 message within the limits is not
+// dropped there; each connection allocates room for it (8 bytes a message) when it opens.
+func (l Limits) writesPending() int32 {
+	if l.MaxQueued < 0 {
 		return math.MaxUint16
 	}
-	return uint16(min(l.MaxQueued+l.MaxInflight, math.MaxUint16))
+	return int32(min(max(l.MaxInflight, 0)+l.MaxQueued, math.MaxUint16))
 }
 
 // limiter applies the limits mochi has no setting for.
@@ -96,12 +105,12 @@ func newLimiter(lim Limits, server *mqtt.Server, events *eventLog) *limiter {
 
 func (h *limiter) ID() string { return "limits" }
 
-func (h *limiter) Provides(b byte) bool {
-	return bytes.Contains([]byte{
-		mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnDisconnect, mqtt.OnPublish,
-		mqtt.OnRetainMessage, mqtt.OnRetainedExpired, mqtt.OnStarted,
-	}, []byte{b})
-}
+// limiterEvents leaves out OnPublish, which comes through packetRoutes.
+const limiterEvents hookEvents = 1<<mqtt.OnConnect | 1<<mqtt.OnSubscribe | 1<<mqtt.OnSubscribed |
+	1<<mqtt.OnDisconnect | 1<<mqtt.OnWill | 1<<mqtt.OnRetainMessage | 1<<mqtt.OnRetainedExpired |
+	1<<mqtt.OnStarted
+
+func (h *limiter) Provides(b byte) bool { return limiterEvents.has(b) }
 
 // OnSubscribe hides from mochi the new filters past MaxSubscriptions: an empty filter is invalid,
 // so mochi refuses it and makes no subscription. OnSubscribed then puts the filter back and
@@ -151,24 +160,59 @@ func (h *limiter) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
 	h.mu.Unlock()
 }
 
-// OnPublish retains no more than MaxRetained messages of MaxRetainedBytes in all: past them, a
-// retained publish is delivered as any other and not kept.
-func (h *limiter) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
-	if cl.Net.Inline || !pk.FixedHeader.Retain || len(pk.Payload) == 0 {
-		return pk, nil
+// OnConnect refuses a new client identifier once the broker holds MaxSessions sessions: quota
+// exceeded on MQTT 5, server unavailable before. A client whose session the broker holds may
+// always come back.
+func (h *limiter) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
+	if h.lim.MaxSessions < 0 || h.server.Clients.Len() < h.lim.MaxSessions {
+		return nil
 	}
-	h.mu.Lock()
-	old, exists := h.retained[pk.TopicName]
-	full := (!exists && len(h.retained) >= h.lim.MaxRetained) ||
-		h.retainedBytes-int64(old)+int64(len(pk.Payload)) > h.lim.MaxRetainedBytes
-	h.mu.Unlock()
-	if full {
+	if _, ok := h.server.Clients.Get(cl.ID); ok {
+		return nil
+	}
+	code := packets.ErrQuotaExceeded
+	if cl.Properties.ProtocolVersion < 5 {
+		code = packets.ErrServerUnavailable
+	}
+	if err := h.server.SendConnack(cl, code, false, nil); err != nil {
+		return err
+	}
+	return code
+}
+
+// publish retains no more than MaxRetained messages of MaxRetainedBytes in all: past them, a
+// retained publish is delivered as any other and not kept.
+func (h *limiter) publish(cl *mqtt.Client, pk *packets.Packet) error {
+	if cl.Net.Inline || !pk.FixedHeader.Retain || len(pk.Payload) == 0 {
+		return nil
+	}
+	if h.retainedFull(pk.TopicName, len(pk.Payload)) {
 		pk.FixedHeader.Retain = false
 		if h.events != nil {
 			h.events.notRetained(cl, pk.TopicName)
 		}
 	}
-	return pk, nil
+	return nil
+}
+
+// OnWill holds a retained will to the same limits.
+func (h *limiter) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
+	if will.Retain && len(will.Payload) > 0 && h.retainedFull(will.TopicName, len(will.Payload)) {
+		will.Retain = false
+		if h.events != nil {
+			h.events.notRetained(cl, will.TopicName)
+		}
+	}
+	return will, nil
+}
+
+// retainedFull reports whether retaining size bytes on topic would go past the limits.
+func (h *limiter) retainedFull(topic string, size int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old, exists := h.retained[topic]
+	return (!exists && len(h.retained) >= h.lim.MaxRetained) ||
+		h.retainedBytes-int64(old)+int64(size) > h.lim.MaxRetainedBytes
 }
 
 func (h *limiter) OnRetainMessage(_ *mqtt.Client, pk packets.Packet, _ int64) {

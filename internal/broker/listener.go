@@ -99,7 +99,7 @@ func (l *streamListener) Serve(establish listeners.EstablishFn) {
 		go func() {
 			defer l.gate.leave()
 			defer l.conns.done(conn)
-			if err := establish(l.id, conn); err != nil {
+			if err := establish(l.id, newFlowConn(conn)); err != nil {
 				l.log.Debug("client ended", "error", err, "remote", conn.RemoteAddr())
 			}
 		}()

@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"sync"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -32,9 +31,10 @@ func newPacketIDs() *packetIDs { return &packetIDs{hidden: map[*mqtt.Client]uint
 
 func (h *packetIDs) ID() string { return "packet-ids" }
 
-func (h *packetIDs) Provides(b byte) bool {
-	return bytes.Contains([]byte{mqtt.OnPacketRead, mqtt.OnPacketEncode, mqtt.OnDisconnect}, []byte{b})
-}
+// packetIDEvents leaves out OnPacketRead and OnPacketEncode, which come through packetRoutes.
+const packetIDEvents hookEvents = 1 << mqtt.OnDisconnect
+
+func (h *packetIDs) Provides(b byte) bool { return packetIDEvents.has(b) }
 
 func (h *packetIDs) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	t := pk.FixedHeader.Type

@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,7 +29,7 @@ type retainedMessage struct {
 	QoS     byte   `json:"qos"`
 	// Version is the publisher's protocol version: mochi lets only an MQTT 5 message expire.
 	Version byte  `json:"version"`
-	Created int64 `json:"created,omitempty"` // Unix seconds
+	Created int64 `json:"created,omitempty"` // the order it came in (see delivery.publish)
 	Expiry  int64 `json:"expiry,omitempty"`  // Unix seconds; 0 never
 
 	PayloadFormat   *byte                  `json:"payload_format,omitempty"`
@@ -138,7 +137,7 @@ func newRetainedStore(path string, index *mqtt.TopicsIndex, log *slog.Logger) *r
 func (s *retainedStore) ID() string { return "retained-file" }
 
 func (s *retainedStore) Provides(b byte) bool {
-	return bytes.Contains([]byte{mqtt.OnRetainMessage, mqtt.OnRetainedExpired}, []byte{b})
+	return (hookEvents(1<<mqtt.OnRetainMessage | 1<<mqtt.OnRetainedExpired)).has(b)
 }
 
 func (s *retainedStore) OnRetainMessage(*mqtt.Client, packets.Packet, int64) { s.markChanged() }

@@ -43,13 +43,21 @@ type sessionStore struct {
 	twins  map[*mqtt.Client]*mqtt.Client
 	// persistent is which stored clients are persistent, read at start to filter the rest.
 	persistent map[string]bool
+	// events are what the bolt hook provides, and OnPublish.
+	events hookEvents
 }
 
 func openSessionStore(dir string, server *mqtt.Server) (*sessionStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	s := &sessionStore{Hook: new(bolt.Hook), server: server, twins: map[*mqtt.Client]*mqtt.Client{}}
+	s := &sessionStore{Hook: new(bolt.Hook), server: server, twins: map[*mqtt.Client]*mqtt.Client{},
+		events: 1 << mqtt.OnPublish}
+	for b := range byte(64) {
+		if s.Hook.Provides(b) {
+			s.events |= 1 << b
+		}
+	}
 	// The bolt hook's default lock timeout; without one a second broker on the same directory
 	// would wait for ever.
 	opts := &bolt.Options{Path: filepath.Join(dir, StoreFile), Options: &bbolt.Options{Timeout: time.Second}}
@@ -88,9 +96,7 @@ func (h keyFoundOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return keyFoundOnly{h.Handler.WithAttrs(attrs)}
 }
 
-func (s *sessionStore) Provides(b byte) bool {
-	return b == mqtt.OnPublish || s.Hook.Provides(b)
-}
+func (s *sessionStore) Provides(b byte) bool { return s.events.has(b) }
 
 // isPersistent reports whether cl's session outlives its connection.
 func isPersistent(cl *mqtt.Client) bool {
@@ -175,9 +181,13 @@ func (s *sessionStore) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // of a QoS 1 publish is done with as soon as it is sent: mochi would write it and delete it.
 //
 // A message resent (DUP) is already written: mochi reports each resend, and writing 10,000
-// queued messages again, one sync each, would hold up a session resuming.
+// queued messages again, one sync each, would hold up a session resuming. A message no longer in
+// the session is one that delivery dropped, past the session's queue.
 func (s *sessionStore) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, resends int) {
-	if isPersistent(cl) && pk.FixedHeader.Type != packets.Puback && !pk.FixedHeader.Dup {
+	if !isPersistent(cl) || pk.FixedHeader.Type == packets.Puback || pk.FixedHeader.Dup {
+		return
+	}
+	if _, kept := cl.State.Inflight.Get(pk.PacketID); kept {
 		s.Hook.OnQosPublish(cl, pk, sent, resends)
 	}
 }
@@ -192,8 +202,11 @@ func (s *sessionStore) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 	s.Hook.OnQosComplete(cl, pk)
 }
 
+// OnQosDropped deletes a message mochi gave up, but not those of a session taken over: mochi
+// drops them from the old client once it has copied them to the new one, which goes on with them
+// under the same keys.
 func (s *sessionStore) OnQosDropped(cl *mqtt.Client, pk packets.Packet) {
-	if isPersistent(cl) {
+	if isPersistent(cl) && !cl.IsTakenOver() {
 		s.Hook.OnQosComplete(cl, pk)
 	}
 }

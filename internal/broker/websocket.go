@@ -81,7 +81,7 @@ func (l *wsListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer l.conns.done(conn)
-	if err := l.establish(l.id, conn); err != nil {
+	if err := l.establish(l.id, newFlowConn(conn)); err != nil {
 		l.log.Debug("client ended", "error", err, "remote", conn.RemoteAddr())
 	}
 }
