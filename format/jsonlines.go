@@ -30,7 +30,8 @@ type JSONOptions struct {
 // Members, in this order: "topic"; "payload", a string when the payload is UTF-8, else base64 followed by
 // "encoding":"base64" (with EmbedPayload, a payload that is valid JSON is embedded as JSON instead; an empty
 // payload is never JSON, so it is ""); "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
-// in RFC 3339 with microseconds; "size", the payload length in bytes; and, when the message has MQTT 5
+// in RFC 3339 with microseconds; "time_ns", the same time in nanoseconds since the Unix epoch (what
+// `mqtt pub --replay` schedules by); "size", the payload length in bytes; and, when the message has MQTT 5
 // properties, "properties" with each PUBLISH property under its spec name as mosquitto_pub -D spells it.
 type JSONLines struct {
 	pretty bool
@@ -72,7 +73,10 @@ func (j *JSONLines) Append(dst []byte, m *message.Message) ([]byte, error) {
 	dst = strconv.AppendUint(dst, uint64(m.MID), 10)
 	dst = append(dst, `,"time":"`...)
 	dst = appendRFC3339Micro(dst, m.Received.In(j.loc))
-	dst = append(dst, `","size":`...)
+	// "time_ns" is the same instant to the nanosecond, for a replay to keep the recorded gaps.
+	dst = append(dst, `","time_ns":`...)
+	dst = strconv.AppendInt(dst, m.Received.UnixNano(), 10)
+	dst = append(dst, `,"size":`...)
 	dst = strconv.AppendInt(dst, int64(len(m.Payload)), 10)
 	if m.Props != nil {
 		dst = append(dst, `,"properties":`...)
