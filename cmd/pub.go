@@ -37,8 +37,10 @@ type pubOptions struct {
 	// Echo is -v on a terminal: a line for each message sent. In a pipe -v prints nothing, so that stdout
 	// stays as mosquitto_pub leaves it: empty.
 	Echo bool
-	rnd  *rand.Rand
-	tmpl *publish.Template // compiled before connecting, so a mistake costs no connection
+	// Replay is --replay; nil without it.
+	Replay *replayOptions
+	rnd    *rand.Rand
+	tmpl   *publish.Template // compiled before connecting, so a mistake costs no connection
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -64,7 +66,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, print a line for each message sent: topic, payload, packet id"},
-	}, append(reconnectFlags(), connFlags("311")...)...)
+	}, append(replayFlags(), append(reconnectFlags(), connFlags("311")...)...)...)
 	return &cli.Command{
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
@@ -104,13 +106,18 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	if perr = o.parsePayload(c); perr != nil {
 		return nil, perr
 	}
+	if perr = o.parseReplay(c); perr != nil {
+		return nil, perr
+	}
 	option := "-t"
 	o.Topic = c.String("topic")
 	if conn.URLTopic != nil && !isSet(c, "topic") {
 		o.Topic, option = *conn.URLTopic, "-L topic"
 	}
 	lineTopics := isSet(c, "line-topic")
-	if !isSet(c, "topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
+	if o.Replay != nil {
+		lineTopics = true // each message has its topic: there is none to check here
+	} else if !isSet(c, "topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
 		return nil, usageErr(errPubTopicAndMessage)
 	}
 	// A template topic is checked once expanded, for each message.

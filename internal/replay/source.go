@@ -18,6 +18,8 @@ type Source struct {
 	// QoS, when set, replaces every recorded QoS (pub's -q); Retain sets every retain flag (-r).
 	QoS    *byte
 	Retain bool
+	// Props are the properties of a message recorded without any (pub's -D publish).
+	Props *message.Properties
 
 	once    sync.Once
 	cancel  context.CancelFunc
@@ -49,6 +51,9 @@ func (s *Source) Next(ctx context.Context, m *message.Message) (bool, error) {
 	select {
 	case pm := <-s.next:
 		m.Topic, m.Payload, m.QoS, m.Retain, m.Props = pm.Topic, pm.Payload, pm.QoS, pm.Retain, pm.Props
+		if m.Props == nil {
+			m.Props = s.Props
+		}
 		if s.QoS != nil {
 			m.QoS = *s.QoS
 		}
