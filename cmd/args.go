@@ -24,7 +24,7 @@ func commandFlags(app *cli.App, args []string) map[string]flagSpelling {
 		return out
 	}
 	for _, f := range app.Command(args[1]).Flags {
-		_, repeatable := f.(*cli.StringSliceFlag)
+		_, repeatable := unwrapFlag(f).(*cli.StringSliceFlag)
 		s := flagSpelling{name: f.Names()[0], repeatable: repeatable}
 		for _, n := range f.Names() {
 			out["-"+n], out["--"+n] = s, s

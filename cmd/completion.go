@@ -124,7 +124,7 @@ func completionFlag(f cli.Flag) completion.Flag {
 
 // takesFile reports urfave/cli's own mark for a flag whose value is a file name.
 func takesFile(f cli.Flag) bool {
-	switch f := f.(type) {
+	switch f := unwrapFlag(f).(type) {
 	case *cli.StringFlag:
 		return f.TakesFile
 	case *cli.StringSliceFlag:

@@ -52,7 +52,7 @@ func runLinked(ctx context.Context, p mosqargs.Program, args []string, io *iostr
 }
 
 func linkedPub(c *mosqargs.Config, conn *connOptions) *pubOptions {
-	o := &pubOptions{conn: conn, Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay}
+	o := &pubOptions{conn: conn, Retain: c.Retain, Repeat: c.RepeatCount, RepeatDelay: c.RepeatDelay, WarnRefused: true}
 	o.QoS = byte(c.QoS)
 	if c.Topic != nil {
 		o.Topic = *c.Topic

@@ -37,6 +37,9 @@ type pubOptions struct {
 	// Echo is -v on a terminal: a line for each message sent. In a pipe -v prints nothing, so that stdout
 	// stays as mosquitto_pub leaves it: empty.
 	Echo bool
+	// WarnRefused is mosquitto_pub's way with a publish the broker refuses with a reason code (linked):
+	// a warning for each, and no failure for the run. mqtt's own pub counts it as not delivered.
+	WarnRefused bool
 	// Replay is --replay; nil without it.
 	Replay *replayOptions
 	rnd    *rand.Rand

@@ -15,6 +15,7 @@ import (
 	"mqtt/internal/payload"
 	"mqtt/internal/publish"
 	"mqtt/internal/session"
+	"mqtt/internal/wire"
 )
 
 // drainAfterSignal bounds the wait for acknowledgements once SIGINT or SIGTERM has stopped a run; a
@@ -40,6 +41,9 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		if err := templateErr(ctx, o.tmpl.CompilePayload(name, body), false); err != nil {
 			return err
 		}
+	}
+	if o.WarnRefused {
+		warnRefused(&o.conn.Session, streams.ErrOut)
 	}
 	s, err := connect(ctx, o.conn, streams)
 	if err != nil {
@@ -85,6 +89,20 @@ func (o *pubOptions) publishOptions(s session.Session, src publish.Source, strea
 	return p
 }
 
+// warnRefused prints mosquitto_pub's warning for each publish the broker refuses, as its
+// acknowledgement is read.
+func warnRefused(opts *session.Options, errOut io.Writer) {
+	next := opts.OnAck
+	opts.OnAck = func(a session.Ack) {
+		if a.Refused {
+			fmt.Fprintf(errOut, "Warning: Publish %d failed: %s.\n", a.MID, wire.ReasonText(a.Reason))
+		}
+		if next != nil {
+			next(a)
+		}
+	}
+}
+
 // source is where the messages of the run come from.
 func (o *pubOptions) source(body []byte, stdin io.Reader) publish.Source {
 	switch o.Mode {
@@ -128,11 +146,15 @@ func (o *pubOptions) outcome(ctx context.Context, r publish.Report) error {
 	if errors.As(r.Lost, &pe) && !interrupted {
 		return r.Lost // the broker broke the protocol: that is the news, whatever was acknowledged
 	}
+	unacked := r.Unacked()
+	if o.WarnRefused {
+		unacked -= r.Refused // each was warned of as it came, as mosquitto_pub does
+	}
 	var err error
-	if unacked := r.Unacked(); unacked > 0 {
+	if unacked > 0 {
 		why := ""
 		switch {
-		case r.LastReason != "":
+		case r.LastReason != "" && !o.WarnRefused:
 			why = " (last reason: " + r.LastReason + ")"
 		case r.Lost != nil:
 			why = " (" + errorText(r.Lost) + ")"

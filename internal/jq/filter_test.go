@@ -36,7 +36,7 @@ func TestKeepFastAndSlowAgree(t *testing.T) {
 					payload, _ = enc.Encode(nil, "t", payload)
 				}
 				m := message.Message{Topic: "s/1", QoS: 1, Payload: payload}
-				var v *codec.Value
+				var v Payload // nil without a decoder
 				if dec != nil {
 					if v, err = dec.Decode(m.Topic, payload); err != nil {
 						t.Fatal(err)
@@ -95,3 +95,6 @@ func TestSelectPlainPayload(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// A decoded payload is what the filter takes.
+var _ Payload = (*codec.Value)(nil)

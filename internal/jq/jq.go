@@ -13,7 +13,7 @@
 //	q, err := jq.Compile(expr, jq.Options{})   // before connecting
 //	f := jq.NewFilter(q)                       // one per stream
 //	...
-//	keep, err := f.Keep(ctx, &msg, v)          // --filter: v is the *codec.Value, or nil without --decode
+//	keep, err := f.Keep(ctx, &msg, v)          // --filter: v is the *codec.Value (a Payload), or nil without --decode
 //	err = f.Select(ctx, &msg, v, func(x any) error { buf = jq.AppendJSON(buf[:0], x); ... })  // --select
 //
 // An error on one message (a runtime error of the expression, a *RuntimeError) is returned for the caller

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -89,7 +90,7 @@ func (d Dialer) dialTCP(ctx context.Context, addr string) (net.Conn, error) {
 		}
 		nd.LocalAddr = local
 	}
-	conn, err := nd.DialContext(ctx, "tcp", addr)
+	conn, err := dialAddrs(ctx, &nd, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +103,33 @@ func (d Dialer) dialTCP(ctx context.Context, addr string) (net.Conn, error) {
 		}
 	}
 	return conn, nil
+}
+
+// dialAddrs dials addr, a name that /etc/hosts holds by the addresses it gives, one after the other
+// as mosquitto tries them (see hostsAddrs), and anything else through Go's resolver.
+func dialAddrs(ctx context.Context, nd *net.Dialer, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	var ips []netip.Addr
+	if err == nil && nd.LocalAddr == nil {
+		ips = hostsAddrs(host)
+	}
+	if len(ips) == 0 {
+		return nd.DialContext(ctx, "tcp", addr)
+	}
+	var first error
+	for _, ip := range ips {
+		conn, err := nd.DialContext(ctx, "tcp", net.JoinHostPort(ip.String(), port))
+		if err == nil {
+			return conn, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, first
 }
 
 func (d Dialer) dialUnix(ctx context.Context) (net.Conn, error) {

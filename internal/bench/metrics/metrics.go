@@ -1,7 +1,7 @@
-// Package metrics serves a running benchmark's figures on /metrics for Prometheus
-// (github.com/prometheus/client_golang), so a run over many shards can be watched live in one place. Nothing
-// is counted twice: at each scrape the collector reads a snapshot of the bench's own tallies and HDR
-// recorders and turns them into Prometheus counters and histograms, so the hot path pays nothing for it.
+// Package metrics serves a running benchmark's figures on /metrics for Prometheus, in its text format
+// (exposition.go), so a run over many shards can be watched live in one place. Nothing is counted twice:
+// at each scrape it reads a snapshot of the bench's own tallies and HDR recorders and writes them as
+// Prometheus counters and histograms, so the hot path pays nothing for it.
 //
 // Series, each labelled run (the run id in hex), shard (INDEX/COUNT) and role (pub, sub, conn):
 //
@@ -9,6 +9,8 @@
 //	mqtt_bench_bytes_total                   payload bytes, likewise
 //	mqtt_bench_errors_total{reason}          errors by reason
 //	mqtt_bench_latency_seconds{metric}       histograms: latency, latency_raw, ack, send_delay, connect
+//
+// and, unlabelled, go_goroutines, go_threads, go_memstats_heap_alloc_bytes and process_cpu_seconds_total.
 package metrics
 
 import (
@@ -17,12 +19,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"slices"
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"mqtt/internal/bench/cpuuse"
 )
 
 // Role is one role's figures at a scrape.
@@ -52,67 +56,91 @@ var DefaultBuckets = []time.Duration{
 	500 * time.Millisecond, time.Second, 2500 * time.Millisecond, 5 * time.Second, 10 * time.Second,
 }
 
-type collector struct {
-	o                              Options
-	messages, bytes, errors, hists *prometheus.Desc
-}
-
-func newCollector(o Options) *collector {
+// scrape writes the page: the bench's series, then a few of the Go runtime's and the process's under the
+// names client_golang's collectors give them, so that the usual dashboards find them.
+func scrape(o Options) []byte {
 	if o.Buckets == nil {
 		o.Buckets = DefaultBuckets
 	}
-	constant := prometheus.Labels{"run": fmt.Sprintf("%016x", o.Run), "shard": o.Shard}
-	d := func(name, help string, labels ...string) *prometheus.Desc {
-		return prometheus.NewDesc(name, help, append([]string{"role"}, labels...), constant)
+	roles := o.Read()
+	labels := func(role string, more ...label) []label {
+		return sortLabels(append(more, label{"role", role}, label{"run", fmt.Sprintf("%016x", o.Run)}, label{"shard", o.Shard}))
 	}
-	return &collector{o: o,
-		messages: d("mqtt_bench_messages_total", "Messages sent or received, warm-up included."),
-		bytes:    d("mqtt_bench_bytes_total", "Payload bytes sent or received, warm-up included."),
-		errors:   d("mqtt_bench_errors_total", "Errors, by reason.", "reason"),
-		hists:    d("mqtt_bench_latency_seconds", "Latency, by metric: latency (from the intended send time), latency_raw, ack, send_delay, connect.", "metric"),
+	var p page
+	p.family("mqtt_bench_messages_total", "counter", "Messages sent or received, warm-up included.")
+	for _, r := range roles {
+		p.sample("mqtt_bench_messages_total", labels(r.Name), float64(r.Messages))
 	}
-}
-
-func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.messages
-	ch <- c.bytes
-	ch <- c.errors
-	ch <- c.hists
-}
-
-func (c *collector) Collect(ch chan<- prometheus.Metric) {
-	for _, r := range c.o.Read() {
-		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.CounterValue, float64(r.Messages), r.Name)
-		ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.CounterValue, float64(r.Bytes), r.Name)
-		for reason, n := range r.Errors {
-			ch <- prometheus.MustNewConstMetric(c.errors, prometheus.CounterValue, float64(n), r.Name, reason)
-		}
-		for metric, h := range r.Histograms {
-			count, sum, buckets := c.buckets(h)
-			ch <- prometheus.MustNewConstHistogram(c.hists, count, sum, buckets, r.Name, metric)
-		}
+	p.family("mqtt_bench_bytes_total", "counter", "Payload bytes sent or received, warm-up included.")
+	for _, r := range roles {
+		p.sample("mqtt_bench_bytes_total", labels(r.Name), float64(r.Bytes))
 	}
-}
-
-// buckets turns an HDR histogram (µs) into Prometheus's cumulative buckets (seconds). A value counts in
-// every bucket whose bound is at or above the top of its HDR range, so a bucket never claims a value that
-// might lie above its bound.
-func (c *collector) buckets(h *hdr.Histogram) (count uint64, sum float64, buckets map[float64]uint64) {
-	buckets = make(map[float64]uint64, len(c.o.Buckets))
-	bars := h.Distribution()
-	for _, b := range c.o.Buckets {
-		bound := b.Microseconds()
-		var n uint64
-		for _, bar := range bars {
-			if bar.Count > 0 && bar.To <= bound {
-				n += uint64(bar.Count)
+	if slices.ContainsFunc(roles, func(r Role) bool { return len(r.Errors) > 0 }) {
+		p.family("mqtt_bench_errors_total", "counter", "Errors, by reason.")
+		for _, r := range roles {
+			for _, reason := range sortedKeys(r.Errors) {
+				p.sample("mqtt_bench_errors_total", labels(r.Name, label{"reason", reason}), float64(r.Errors[reason]))
 			}
 		}
-		buckets[b.Seconds()] = n
+	}
+	if slices.ContainsFunc(roles, func(r Role) bool { return len(r.Histograms) > 0 }) {
+		const name = "mqtt_bench_latency_seconds"
+		p.family(name, "histogram", "Latency, by metric: latency (from the intended send time), latency_raw, ack, send_delay, connect.")
+		bounds := make([]float64, len(o.Buckets))
+		for i, b := range o.Buckets {
+			bounds[i] = b.Seconds()
+		}
+		for _, r := range roles {
+			for _, metric := range sortedKeys(r.Histograms) {
+				count, sum, cumulative := buckets(r.Histograms[metric], o.Buckets)
+				p.histogram(name, labels(r.Name, label{"metric", metric}), bounds, cumulative, count, sum)
+			}
+		}
+	}
+	p.family("go_goroutines", "gauge", "Number of goroutines that currently exist.")
+	p.sample("go_goroutines", nil, float64(runtime.NumGoroutine()))
+	threads, _ := runtime.ThreadCreateProfile(nil)
+	p.family("go_threads", "gauge", "Number of OS threads created.")
+	p.sample("go_threads", nil, float64(threads))
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(heap)
+	if heap[0].Value.Kind() == metrics.KindUint64 {
+		p.family("go_memstats_heap_alloc_bytes", "gauge", "Number of heap bytes allocated and currently in use.")
+		p.sample("go_memstats_heap_alloc_bytes", nil, float64(heap[0].Value.Uint64()))
+	}
+	if u, ok := cpuuse.Now(); ok {
+		p.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.")
+		p.sample("process_cpu_seconds_total", nil, (u.User + u.Sys).Seconds())
+	}
+	return p.b
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// buckets turns an HDR histogram (µs) into Prometheus's cumulative buckets at bounds. A value counts in
+// every bucket whose bound is at or above the top of its HDR range, so a bucket never claims a value that
+// might lie above its bound.
+func buckets(h *hdr.Histogram, bounds []time.Duration) (count uint64, sum float64, cumulative []uint64) {
+	cumulative = make([]uint64, len(bounds))
+	bars := h.Distribution()
+	for i, b := range bounds {
+		bound := b.Microseconds()
+		for _, bar := range bars {
+			if bar.Count > 0 && bar.To <= bound {
+				cumulative[i] += uint64(bar.Count)
+			}
+		}
 	}
 	count = uint64(h.TotalCount())
 	sum = h.Mean() * float64(count) / 1e6
-	return count, sum, buckets
+	return count, sum, cumulative
 }
 
 // Server serves /metrics until closed.
@@ -121,16 +149,13 @@ type Server struct {
 	ln  net.Listener
 }
 
-// Listen starts serving on addr (host:port; port 0 picks one). The registry is the server's own, with the Go
-// runtime's and the process's collectors besides the bench's, and no global state.
+// Listen starts serving on addr (host:port; port 0 picks one), with no global state.
 func Listen(addr string, o Options) (*Server, error) {
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(newCollector(o)); err != nil {
-		return nil, err
-	}
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		_, _ = w.Write(scrape(o))
+	})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)

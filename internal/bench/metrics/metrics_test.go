@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func TestScrape(t *testing.T) {
@@ -54,7 +57,40 @@ func TestScrape(t *testing.T) {
 	if scrapes != 1 {
 		t.Fatalf("%d reads for one scrape", scrapes)
 	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/plain; version=0.0.4; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	// Prometheus's own parser reads the page, histograms whole.
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("Prometheus cannot read the page: %v\n%s", err, text)
+	}
+	h := families["mqtt_bench_latency_seconds"]
+	if h.GetType() != dto.MetricType_HISTOGRAM || len(h.Metric) != 1 || h.Metric[0].GetHistogram().GetSampleCount() != 100 {
+		t.Errorf("latency family %v", h)
+	}
+	if got := len(h.Metric[0].GetHistogram().GetBucket()); got != len(DefaultBuckets)+1 {
+		t.Errorf("%d buckets, want %d and +Inf", got, len(DefaultBuckets))
+	}
 	if t.Failed() {
 		t.Log(text)
+	}
+}
+
+// Label values and help text are escaped as the text format asks: a reason may hold anything.
+func TestScrapeEscapes(t *testing.T) {
+	page := scrape(Options{Shard: "0/1", Read: func() []Role {
+		return []Role{{Name: "pub", Errors: map[string]uint64{"a \"quoted\" \\ reason\nover two lines": 1}}}
+	}})
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(string(page)))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, page)
+	}
+	for _, l := range families["mqtt_bench_errors_total"].GetMetric()[0].GetLabel() {
+		if l.GetName() == "reason" && l.GetValue() != "a \"quoted\" \\ reason\nover two lines" {
+			t.Errorf("reason read back as %q", l.GetValue())
+		}
 	}
 }
