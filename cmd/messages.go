@@ -53,6 +53,7 @@ const (
 	errUnacked
 	errTimedOut
 	errSubDenied
+	errWatchNoTerminal
 	errPasswordNoUser
 	errZeroInput
 	errPubOption
@@ -118,6 +119,7 @@ var mqttText = map[msgID]string{
 	errUnacked:            "%d of %d messages were not acknowledged by the broker%s.",
 	errTimedOut:           "Timed out",
 	errSubDenied:          "All subscription requests were denied.",
+	errWatchNoTerminal:    "mqtt watch draws on a terminal, and stdout is not one: use mqtt sub to print messages to a pipe or a file.",
 	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
 	errZeroInput:          "Zero length input.",
 	errPubOption:          "%s",
