@@ -104,7 +104,7 @@ var mqttText = map[msgID]string{
 	errPubRepeatDelay:     "--repeat-delay argument must be 0 or greater.",
 	errPubMaxInflight:     "Maximum inflight messages must be greater than 0.",
 	errPubFile:            "Unable to read file \"%s\": %v.",
-	errSubTopic:           "You must specify a topic to subscribe to.",
+	errSubTopic:           "You must specify a topic to subscribe to (-t) or unsubscribe from (-U).",
 	errSubFilter:          "Invalid subscription topic '%s', are all '+' and '#' wildcards correct?",
 	errSubFilterOut:       "Invalid filter topic '%s', are all '+' and '#' wildcards correct?",
 	errSubUnsubscribe:     "Invalid unsubscribe topic '%s', are all '+' and '#' wildcards correct?",

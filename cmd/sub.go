@@ -136,7 +136,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.Format, perr = parseFormat(c, streams); perr != nil {
 		return nil, perr
 	}
-	if len(o.Topics) == 0 {
+	if len(o.Topics) == 0 && len(o.Unsubscribe) == 0 {
 		return nil, usageErr(errSubTopic)
 	}
 	return o, nil
