@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -190,6 +191,13 @@ func (v *connValues) tlsSettings() (connspec.TLS, error) {
 		OSCerts: v.Bool("tls-use-os-certs"), Insecure: v.insecure(), Version: v.String("tls-version"), ALPN: v.String("tls-alpn"),
 	}
 	t.On = t.CAFile != "" || t.CAPath != "" || t.OSCerts
+	t.Off = v.Bool("no-tls")
+	if path := v.String("tls-keylog"); path != "" && !t.Off {
+		if err := transport.KeyLogFile(path).Check(); err != nil {
+			return t, &problem{id: errPubOption, args: []any{fmt.Sprintf("--tls-keylog: %v.", err)}}
+		}
+		t.KeyLog = transport.KeyLogFile(path)
+	}
 	if (t.CertFile == "") != (t.KeyFile == "") {
 		return t, usageErr(errCertKey)
 	}

@@ -54,6 +54,7 @@ const (
 	errTimedOut
 	errSubDenied
 	errWatchNoTerminal
+	errOptionsFile
 	errPasswordNoUser
 	errZeroInput
 	errPubOption
@@ -119,6 +120,7 @@ var mqttText = map[msgID]string{
 	errUnacked:            "%d of %d messages were not acknowledged by the broker%s.",
 	errTimedOut:           "Timed out",
 	errSubDenied:          "All subscription requests were denied.",
+	errOptionsFile:        "%s",
 	errWatchNoTerminal:    "mqtt watch draws on a terminal, and stdout is not one: use mqtt sub to print messages to a pipe or a file.",
 	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
 	errZeroInput:          "Zero length input.",
