@@ -114,3 +114,26 @@ func TestWatchCommandInTmux(t *testing.T) {
 		t.Errorf("exit status %d", status)
 	}
 }
+
+// `mqtt sub -w` in a real terminal: after a stream, one line per topic in the order first seen, each with
+// its latest value over what the line held before (mosquitto 2.1 does not erase it).
+func TestSubWatchInTmux(t *testing.T) {
+	b := brokertest.Start(t, transport.TCP)
+	port := strconv.Itoa(b.Port(transport.TCP))
+	w := startInTmux(t, 80, 12, nil, "sub", "-p", port, "-t", "w/#", "-w", "-F", "%t %p")
+	deadline := time.Now().Add(tmuxtest.Wait)
+	for len(b.Server().Topics.Subscribers("w/x").Subscriptions) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("sub -w did not subscribe")
+		}
+		time.Sleep(10 * time.Millisecond) // polling the broker's state: there is no event to wait on
+	}
+	for _, m := range [][2]string{{"w/kitchen", "21.5 C"}, {"w/hall", "off"}, {"w/kitchen", "21.75 C"}, {"w/garage", "open"}, {"w/hall", "on"}, {"w/kitchen", "22 C"}} {
+		mqttIn(t, "pub", "-p", port, "-t", m[0], "-m", m[1])
+	}
+	want := "Broker: localhost\nw/kitchen 22 C5 C\nw/hall onf\nw/garage open\n"
+	screen := w.WaitFor("the last values", func(s string) bool { return strings.HasPrefix(s, want) })
+	t.Logf("the screen:\n%s", screen)
+	// ctrl-c is SIGINT to the whole foreground group, the shell that would write the exit status too.
+	w.Keys("C-c")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"mqtt/internal/iostreams"
 	"mqtt/internal/receive"
 	"mqtt/internal/session"
+	"mqtt/internal/topiclines"
+	"mqtt/internal/transport"
 	"mqtt/internal/wire"
 )
 
@@ -33,6 +36,8 @@ type subOptions struct {
 	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
 	RandomFilter int
 	Format       format.Printer
+	// Watch is mosquitto 2.1's -w: each topic on a line of its own, redrawn in place.
+	Watch bool
 }
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -48,6 +53,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retained-only", Usage: "print retained messages only, exit at the first one that is not"},
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
+		&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "print each topic on a fixed line of its own, redrawn in place (mosquitto 2.1's -w; one-line payloads, as many topics as the terminal has lines)"},
 	}, outputFlags()...)
 	flags = append(flags, reconnectFlags()...)
 	flags = append(flags, connFlags("311")...)
@@ -84,7 +90,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 		conn: conn, Topics: stringSlice(c, "topic"), FilterOut: stringSlice(c, "filter-out"),
 		Unsubscribe: stringSlice(c, "unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
 		RemoveRetained: c.Bool("remove-retained"), RetainedOnly: c.Bool("retained-only"),
-		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: receive.AllKept,
+		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: receive.AllKept, Watch: c.Bool("watch"),
 	}
 	if conn.URLTopic != nil {
 		o.Topics = append(o.Topics, *conn.URLTopic)
@@ -154,7 +160,11 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 		opts.Session.OnEvent = withSubscribed(opts.Session.OnEvent, debug)
 		po.FlushEach = true
 	}
-	r := receive.New(o.receiveOptions(deadline, receive.NewPrinter(o.Format, streams.Out, po)))
+	f, ro := o.Format, o.receiveOptions
+	if o.Watch {
+		f, ro = o.watchLines(streams), o.watchReceiveOptions
+	}
+	r := receive.New(ro(deadline, receive.NewPrinter(f, streams.Out, po)))
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
@@ -183,6 +193,33 @@ func (o *subOptions) receiveOptions(deadline time.Time, c receive.Consumer) rece
 		RemoveRetained: o.RemoveRetained, RandomFilter: o.RandomFilter, Count: o.Count, Deadline: deadline,
 		ExitAfterSubscribe: o.ExitAfterSubscribe, Consumer: c,
 	}
+}
+
+// watchLines writes -w's header, before connecting as mosquitto_sub does, and returns the printer that
+// puts each message on its topic's line. --random-filter moves into it: a message it leaves out still
+// takes its line.
+func (o *subOptions) watchLines(streams *iostreams.IOStreams) format.Printer {
+	d := o.conn.Session.Dial
+	host := d.Host
+	if d.Scheme == transport.Unix {
+		host = d.UnixPath
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	_, _ = streams.Out.Write(topiclines.AppendHeader(nil, host)) // a failed write shows with the first message
+	p := &topiclines.Printer{Lines: topiclines.New(), Format: o.Format}
+	if share := o.RandomFilter; share < receive.AllKept {
+		p.Keep = func() bool { return rand.IntN(receive.AllKept) < share }
+	}
+	return p
+}
+
+// watchReceiveOptions are receiveOptions with the random filter left to watchLines' printer.
+func (o *subOptions) watchReceiveOptions(deadline time.Time, c receive.Consumer) receive.Options {
+	ro := o.receiveOptions(deadline, c)
+	ro.RandomFilter = receive.AllKept
+	return ro
 }
 
 // withSubscribed puts mosquitto_sub's -d line for each SUBACK before the events next tells.
