@@ -28,11 +28,11 @@ type replayOptions struct {
 
 func replayFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "replay", Usage: "publish the messages of a `FILE` recorded by mqtt sub --json (- for stdin), with the recorded gaps"},
-		&cli.StringFlag{Name: "speed", Value: "1", Usage: "with --replay, play `X` times as fast (0: as fast as possible)"},
-		&cli.BoolFlag{Name: "loop", Usage: "with --replay, start again after the last message, until interrupted"},
-		&cli.StringFlag{Name: "topic-prefix", Usage: "with --replay, put `PREFIX` levels before every topic"},
-		&cli.StringSliceFlag{Name: "topic-map", KeepSpace: true, Usage: "with --replay, move the topics under `OLD=NEW` (repeatable; the first that matches)"},
+		&cli.StringFlag{Name: "replay", Usage: "publish a `FILE` recorded by mqtt sub --json (- for stdin) at its pace"},
+		&cli.StringFlag{Name: "speed", Value: "1", Usage: "replay `X` times as fast; 0 as fast as possible"},
+		&cli.BoolFlag{Name: "loop", Usage: "replay again and again, until interrupted"},
+		&cli.StringFlag{Name: "topic-prefix", Usage: "replay each topic t as `PREFIX`/t"},
+		&cli.StringSliceFlag{Name: "topic-map", KeepSpace: true, Usage: "replay the topics under OLD under NEW (`OLD=NEW`; repeatable)"},
 	}
 }
 

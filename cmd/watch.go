@@ -40,7 +40,7 @@ func watchCommand(streams *iostreams.IOStreams) *cli.Command {
 	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
 		Name:      "watch",
-		Usage:     "a live view of every topic: last value, count, rate, age (full screen)",
+		Usage:     "a live view of every topic (full screen)",
 		UsageText: "mqtt watch [-h host] [-p port] [-t filter ...] [options]",
 		Description: "Keys: ↑↓ (or j k) move, / searches, Enter shows a topic's last messages, p pauses, " +
 			"c clears a retained message, q quits. Everything in full: man mqtt-watch.",

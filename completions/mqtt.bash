@@ -7,28 +7,34 @@
 __mqtt_spec() {
     case $1 in
     'mqtt')
-        subs='pub sub rr broker profile completion help'
+        subs='pub sub rr watch broker profile completion help'
         flags='--version --help'
         valued=''
         repeated=''
         ;;
     'mqtt pub')
         subs=''
-        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='property D'
+        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --replay --speed --loop --topic-prefix --topic-map --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M replay speed topic-prefix topic-map reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='topic-map property D'
         ;;
     'mqtt sub')
         subs=''
-        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --watch -w --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='topic t filter-out T unsubscribe U property D'
         ;;
     'mqtt rr')
         subs=''
-        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t response-topic e message m file f qos q format F timeout W output color view host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
+        ;;
+    'mqtt watch')
+        subs=''
+        flags='--topic -t --filter-out -T --qos -q -R --color --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t filter-out T qos q color reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='topic t filter-out T property D'
         ;;
     'mqtt broker')
         subs=''
@@ -68,8 +74,8 @@ __mqtt_spec() {
         ;;
     'mqtt profile add')
         subs=''
-        flags='--host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --default --replace --help'
-        valued='host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy'
+        flags='--host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy --default --replace --help'
+        valued='host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy'
         repeated=''
         ;;
     'mqtt profile remove')
@@ -94,6 +100,7 @@ __mqtt_descend() {
     'mqtt pub') path='mqtt pub' ;;
     'mqtt sub') path='mqtt sub' ;;
     'mqtt rr') path='mqtt rr' ;;
+    'mqtt watch') path='mqtt watch' ;;
     'mqtt broker') path='mqtt broker' ;;
     'mqtt profile') path='mqtt profile' ;;
     'mqtt completion') path='mqtt completion' ;;
@@ -113,7 +120,7 @@ __mqtt_values() {
     case $1 in
     'mqtt pub')
         case $2 in
-        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
@@ -128,7 +135,7 @@ __mqtt_values() {
         'output') choices='text hex base64' ;;
         'color') choices='auto always never' ;;
         'view') choices='auto pretty plain' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -138,11 +145,23 @@ __mqtt_values() {
         ;;
     'mqtt rr')
         case $2 in
-        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'output') choices='text hex base64' ;;
         'color') choices='auto always never' ;;
         'view') choices='auto pretty plain' ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
+    'mqtt watch')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'color') choices='auto always never' ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -162,7 +181,7 @@ __mqtt_values() {
         ;;
     'mqtt help')
         case $2 in
-        '') choices='pub sub rr broker profile completion help' ;;
+        '') choices='pub sub rr watch broker profile completion help' ;;
         esac
         ;;
     'mqtt profile show')
@@ -172,7 +191,7 @@ __mqtt_values() {
         ;;
     'mqtt profile add')
         case $2 in
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog') paths=files ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'will-qos') choices='0 1 2' ;;
         'capath') paths=dirs ;;
