@@ -118,6 +118,7 @@ func newApp(io *iostreams.IOStreams, args ...string) *cli.App {
 				c.Before = rememberSetFlags
 			}
 			withNames(c.Flags)
+			withoutFlagActions(c)
 			prepare(c.Subcommands)
 		}
 	}
@@ -236,8 +237,8 @@ func argNoun(flag string) string {
 	return "value"
 }
 
-// valueFlags names every flag of the command in args[1] that takes a value, with its dashes, so that the
-// -D rewriting leaves `-m -D` (a message that reads "-D") alone.
+// valueFlags names every flag of the command in args[1] that takes a value, without dashes (see
+// dashless), so that the -D rewriting leaves `-m -D` (a message that reads "-D") alone.
 func valueFlags(app *cli.App, args []string) map[string]bool {
 	out := map[string]bool{}
 	if len(args) < 2 {
@@ -252,7 +253,7 @@ func valueFlags(app *cli.App, args []string) map[string]bool {
 			continue
 		}
 		for _, n := range f.Names() {
-			out["-"+n], out["--"+n] = true, true
+			out[n] = true
 		}
 	}
 	return out

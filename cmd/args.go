@@ -17,7 +17,8 @@ type flagSpelling struct {
 	repeatable bool   // a StringSliceFlag
 }
 
-// commandFlags maps each spelling of each flag of the command in args[1], with its dashes, to the flag.
+// commandFlags maps each name of each flag of the command in args[1], without dashes (see dashless), to
+// the flag.
 func commandFlags(app *cli.App, args []string) map[string]flagSpelling {
 	out := map[string]flagSpelling{}
 	if len(args) < 2 || app.Command(args[1]) == nil {
@@ -27,10 +28,23 @@ func commandFlags(app *cli.App, args []string) map[string]flagSpelling {
 		_, repeatable := unwrapFlag(f).(*cli.StringSliceFlag)
 		s := flagSpelling{name: f.Names()[0], repeatable: repeatable}
 		for _, n := range f.Names() {
-			out["-"+n], out["--"+n] = s, s
+			out[n] = s
 		}
 	}
 	return out
+}
+
+// dashless is the name that an argument spelling a flag ("-t", "--topic") gives, and "" for any other
+// argument. The maps of flags are keyed by it: made with every name dashed both ways, they cost each
+// start 700 strings and as many map entries (0.2 of the 3.5 million instructions of a one-message pub).
+func dashless(spelling string) string {
+	if n, ok := strings.CutPrefix(spelling, "--"); ok {
+		return n
+	}
+	if n, ok := strings.CutPrefix(spelling, "-"); ok {
+		return n
+	}
+	return ""
 }
 
 // longNames spells every flag by its name rather than an alias (-t becomes --topic), up to the first
@@ -47,7 +61,7 @@ func longNames(args []string, flags map[string]flagSpelling, takesValue map[stri
 				v = rawValue(v)
 			}
 			out[i] = "--" + f.name + "=" + v
-		case value < 0 && takesValue[strings.SplitN(out[i], "=", 2)[0]]:
+		case value < 0 && takesValue[dashless(strings.SplitN(out[i], "=", 2)[0])]:
 			// the value is missing: keep the spelling
 		default:
 			out[i] = "--" + f.name
@@ -76,13 +90,14 @@ func walkFlags(args []string, flags map[string]flagSpelling, takesValue map[stri
 		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
 			return
 		}
-		flag, _, hasValue := strings.Cut(a, "=")
-		f, known := flags[flag]
+		spelling, _, hasValue := strings.Cut(a, "=")
+		name := dashless(spelling)
+		f, known := flags[name]
 		switch {
 		case !known:
 		case hasValue:
 			visit(i, f, i)
-		case takesValue[flag] && i+1 < len(args):
+		case takesValue[name] && i+1 < len(args):
 			visit(i, f, i+1)
 			i++
 		default:

@@ -89,3 +89,17 @@ func TestSubTopicSpellings(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
+
+// dashless gives the name an argument spells as a flag, either way dashed, and nothing for any other
+// argument: the maps of flags are keyed by it.
+func TestDashless(t *testing.T) {
+	for spelling, want := range map[string]string{
+		"-t": "t", "--topic": "topic", "-topic": "topic", "--t": "t",
+		"-": "", "--": "", "topic": "", "": "", "x-y": "",
+		"---topic": "-topic", // no flag's name starts with a dash, so it stays unknown
+	} {
+		if got := dashless(spelling); got != want {
+			t.Errorf("dashless(%q) = %q, want %q", spelling, got, want)
+		}
+	}
+}

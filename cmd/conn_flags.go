@@ -53,7 +53,7 @@ func joinPropertyArgs(args []string, takesValue map[string]bool) ([]string, *pro
 		}
 		if a != "-D" && a != "--property" {
 			out = append(out, a)
-			if takesValue[a] && !strings.Contains(a, "=") && i+1 < len(args) {
+			if takesValue[dashless(a)] && !strings.Contains(a, "=") && i+1 < len(args) {
 				out = append(out, args[i+1]) // a value, even one that reads "-D"
 				i++
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestScrape(t *testing.T) {
 	if scrapes != 1 {
 		t.Fatalf("%d reads for one scrape", scrapes)
 	}
-	if ct := resp.Header.Get("Content-Type"); ct != "text/plain; version=0.0.4; charset=utf-8" {
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4; charset=utf-8") {
 		t.Errorf("Content-Type %q", ct)
 	}
 	// Prometheus's own parser reads the page, histograms whole.
@@ -80,17 +81,46 @@ func TestScrape(t *testing.T) {
 
 // Label values and help text are escaped as the text format asks: a reason may hold anything.
 func TestScrapeEscapes(t *testing.T) {
-	page := scrape(Options{Shard: "0/1", Read: func() []Role {
-		return []Role{{Name: "pub", Errors: map[string]uint64{"a \"quoted\" \\ reason\nover two lines": 1}}}
-	}})
+	reason := "a \"quoted\" \\ reason\nover two lines"
+	rec := httptest.NewRecorder()
+	write(rec, httptest.NewRequest("GET", "/metrics", nil), families(Options{Shard: "0/1", Read: func() []Role {
+		return []Role{{Name: "pub", Errors: map[string]uint64{reason: 1}}}
+	}}))
 	parser := expfmt.NewTextParser(model.LegacyValidation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(string(page)))
+	families, err := parser.TextToMetricFamilies(rec.Body)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, page)
+		t.Fatalf("%v\n%s", err, rec.Body)
 	}
 	for _, l := range families["mqtt_bench_errors_total"].GetMetric()[0].GetLabel() {
-		if l.GetName() == "reason" && l.GetValue() != "a \"quoted\" \\ reason\nover two lines" {
+		if l.GetName() == "reason" && l.GetValue() != reason {
 			t.Errorf("reason read back as %q", l.GetValue())
+		}
+	}
+}
+
+// A scraper that asks for protobuf (Prometheus does, for native histograms) gets it, as from promhttp.
+func TestScrapeNegotiatesProtobuf(t *testing.T) {
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Accept", string(expfmt.FmtProtoDelim))
+	rec := httptest.NewRecorder()
+	write(rec, req, families(Options{Shard: "0/1", Read: func() []Role {
+		return []Role{{Name: "sub", Messages: 7}}
+	}}))
+	format := expfmt.Format(rec.Header().Get("Content-Type"))
+	if format.FormatType() != expfmt.TypeProtoDelim {
+		t.Fatalf("Content-Type %q for an Accept of protobuf", format)
+	}
+	dec := expfmt.NewDecoder(rec.Body, format)
+	for {
+		var f dto.MetricFamily
+		if err := dec.Decode(&f); err != nil {
+			t.Fatalf("no mqtt_bench_messages_total in the protobuf page: %v", err)
+		}
+		if f.GetName() == "mqtt_bench_messages_total" {
+			if v := f.GetMetric()[0].GetCounter().GetValue(); v != 7 {
+				t.Errorf("messages %v, want 7", v)
+			}
+			return
 		}
 	}
 }
