@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"mqtt/internal/mosqargs"
 )
@@ -22,7 +23,7 @@ func optionsFileArgs(args []string, takesValue map[string]bool, readFile func(st
 			break
 		}
 		if a != "-o" {
-			if takesValue[a] {
+			if takesValue[dashless(a)] && !strings.Contains(a, "=") {
 				i++
 			}
 			continue

@@ -66,7 +66,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
 		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)"},
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
-		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
+		&cli.StringFlag{Name: "seed", Usage: "seed --template's and --size's randomness with `N`, to repeat a run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, print a line for each message sent: topic, payload, packet id"},
 	}, append(replayFlags(), append(reconnectFlags(), connFlags("311")...)...)...)

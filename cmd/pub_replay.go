@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"mqtt/internal/iostreams"
+	"mqtt/internal/jq"
 	"mqtt/internal/message"
 	"mqtt/internal/replay"
 )
@@ -24,6 +26,10 @@ type replayOptions struct {
 	QoS     *byte // -q given: it replaces the recorded QoS
 	Retain  bool  // -r given: every message retained
 	Rewrite replay.Rewrite
+	Filter  *jq.Query // --filter; nil for none
+	// filterErrs counts the messages --filter failed on (left out), lastErr the last failure.
+	filterErrs int
+	lastErr    error
 }
 
 func replayFlags() []cli.Flag {
@@ -32,6 +38,7 @@ func replayFlags() []cli.Flag {
 		&cli.StringFlag{Name: "speed", Value: "1", Usage: "replay `X` times as fast; 0 as fast as possible"},
 		&cli.BoolFlag{Name: "loop", Usage: "replay again and again, until interrupted"},
 		&cli.StringFlag{Name: "topic-prefix", Usage: "replay each topic t as `PREFIX`/t"},
+		&cli.StringFlag{Name: "filter", Usage: "replay only the messages the jq `EXPR` is true for (see man)"},
 		&cli.StringSliceFlag{Name: "topic-map", KeepSpace: true, Usage: "replay the topics under OLD under NEW (`OLD=NEW`; repeatable)"},
 	}
 }
@@ -40,7 +47,7 @@ func replayFlags() []cli.Flag {
 // topics and payloads: the flags that say them too are refused with it.
 func (o *pubOptions) parseReplay(c *cli.Context) *problem {
 	if !isSet(c, "replay") {
-		for _, f := range []string{"speed", "loop", "topic-prefix", "topic-map"} {
+		for _, f := range []string{"speed", "loop", "topic-prefix", "topic-map", "filter"} {
 			if isSet(c, f) {
 				return usageErr(errPubOption, "--"+f+" goes with --replay FILE.")
 			}
@@ -79,8 +86,36 @@ func (o *pubOptions) parseReplay(c *cli.Context) *problem {
 	if r.Rewrite.Active() {
 		r.Replay.Rewrite = &r.Rewrite
 	}
+	if isSet(c, "filter") {
+		q, err := jq.Compile(c.String("filter"), jq.Options{Environ: os.Environ})
+		if err != nil {
+			return usageErr(errPubOption, fmt.Sprintf("--filter %q: %v.", c.String("filter"), err))
+		}
+		r.Filter = q
+	}
 	o.Replay = r
 	return nil
+}
+
+// keep is --filter over the recorded messages, before they are moved: a message the expression fails on
+// is left out and counted.
+func (r *replayOptions) keep(ctx context.Context) func(*message.Message) bool {
+	f := jq.NewFilter(r.Filter)
+	return func(m *message.Message) bool {
+		ok, err := f.Keep(ctx, m, nil)
+		if err != nil {
+			r.filterErrs++
+			r.lastErr = err
+		}
+		return ok
+	}
+}
+
+// warnFiltered says, once at the end, on how many messages --filter failed.
+func (r *replayOptions) warnFiltered(streams *iostreams.IOStreams) {
+	if r.filterErrs > 0 {
+		fmt.Fprintln(streams.ErrOut, label(streams, fmt.Sprintf("Warning: --filter failed on %d messages, which were not replayed (last: %v).", r.filterErrs, r.lastErr)))
+	}
 }
 
 // open opens the recording, before connecting: a file that cannot be read costs no connection.
@@ -96,8 +131,12 @@ func (r *replayOptions) open(streams *iostreams.IOStreams) (io.ReadCloser, error
 }
 
 // source is the replay as the publisher's source.
-func (r *replayOptions) source(rec io.Reader, props *message.Properties) *replay.Source {
-	s := replay.NewSource(rec, r.Replay)
+func (r *replayOptions) source(ctx context.Context, rec io.Reader, props *message.Properties) *replay.Source {
+	o := r.Replay
+	if r.Filter != nil {
+		o.Filter = r.keep(ctx)
+	}
+	s := replay.NewSource(rec, o)
 	s.QoS, s.Retain, s.Props = r.QoS, r.Retain, props
 	return s
 }

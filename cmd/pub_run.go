@@ -68,8 +68,9 @@ func runReplay(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams)
 	if err != nil {
 		return err
 	}
-	r := publish.New(o.publishOptions(s, o.Replay.source(rec, o.conn.Props.Publish), streams)).Run(ctx)
+	r := publish.New(o.publishOptions(s, o.Replay.source(ctx, rec, o.conn.Props.Publish), streams)).Run(ctx)
 	r.Err = o.Replay.replayError(r.Err)
+	o.Replay.warnFiltered(streams)
 	return o.outcome(ctx, r)
 }
 

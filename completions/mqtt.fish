@@ -4,7 +4,7 @@
 function __mqtt_valued
     switch $argv[1]
         case 'mqtt pub'
-            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M replay speed topic-prefix topic-map reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M replay speed topic-prefix filter topic-map reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt sub'
             contains -- $argv[2] topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt rr'
@@ -106,13 +106,14 @@ complete -c mqtt -n '__mqtt_is mqtt pub' -l size -x -d 'send N random bytes as t
 complete -c mqtt -n '__mqtt_is mqtt pub' -l line-topic -x -d 'with -l, each line is topic SEP payload: a topic per line'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l template -d 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l template-help -d 'list the functions --template offers, with examples, and exit'
-complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed the random functions of --template and --size with N, for a repeatable run'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l seed -x -d 'seed --template\'s and --size\'s randomness with N, to repeat a run'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l max-inflight -o M -x -d 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l verbose -o v -d 'on a terminal, print a line for each message sent: topic, payload, packet id'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l replay -x -d 'publish a FILE recorded by mqtt sub --json (- for stdin) at its pace'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l speed -x -d 'replay X times as fast; 0 as fast as possible'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l loop -d 'replay again and again, until interrupted'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l topic-prefix -x -d 'replay each topic t as PREFIX/t'
+complete -c mqtt -n '__mqtt_is mqtt pub' -l filter -x -d 'replay only the messages the jq EXPR is true for (see man)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l topic-map -x -d 'replay the topics under OLD under NEW (OLD=NEW; repeatable)'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt pub' -l reconnect -d 'connect again when the connection drops (the default)'

@@ -46,13 +46,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('seed'); Usage = 'seed --template''s and --size''s randomness with N, to repeat a run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('replay'); Usage = 'publish a FILE recorded by mqtt sub --json (- for stdin) at its pace'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('speed'); Usage = 'replay X times as fast; 0 as fast as possible'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('loop'); Usage = 'replay again and again, until interrupted'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('topic-prefix'); Usage = 'replay each topic t as PREFIX/t'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('filter'); Usage = 'replay only the messages the jq EXPR is true for (see man)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('topic-map'); Usage = 'replay the topics under OLD under NEW (OLD=NEW; repeatable)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
