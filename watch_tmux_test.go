@@ -137,3 +137,24 @@ func TestSubWatchInTmux(t *testing.T) {
 	// ctrl-c is SIGINT to the whole foreground group, the shell that would write the exit status too.
 	w.Keys("C-c")
 }
+
+// --filter leaves out what its jq expression is false for; --field picks the number of the sparkline.
+func TestWatchFilterAndFieldInTmux(t *testing.T) {
+	b := brokertest.Start(t, transport.TCP)
+	port := strconv.Itoa(b.Port(transport.TCP))
+	w := startInTmux(t, 100, 20, []string{"NO_COLOR=1"}, "watch", "-p", port, "-t", "f/#",
+		"--filter", `.topic != "f/skip"`, "--field", ".payload | fromjson | .t")
+	w.WaitText("0 topics")
+	for _, m := range [][2]string{{"f/skip", `{"t":9}`}, {"f/s", `{"t":1}`}, {"f/s", `{"t":5}`}, {"f/s", `{"t":3}`}, {"f/skip", "x"}} {
+		mqttIn(t, "pub", "-p", port, "-t", m[0], "-m", m[1])
+	}
+	screen := w.WaitText("3 msgs")
+	t.Logf("the table:\n%s", screen)
+	if !regexp.MustCompile(`(?m)^f/s +3 .* ▁█[▄▅] \{"t":3\}$`).MatchString(screen) || strings.Contains(screen, "f/skip") {
+		t.Errorf("want f/s with its sparkline of .t and no f/skip")
+	}
+	w.Type("q")
+	if status := w.WaitExit(); status != 0 {
+		t.Errorf("exit status %d", status)
+	}
+}

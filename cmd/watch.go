@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"mqtt/internal/iostreams"
+	"mqtt/internal/jq"
 	"mqtt/internal/message"
 	"mqtt/internal/receive"
 	"mqtt/internal/session"
@@ -26,6 +27,8 @@ type watchOptions struct {
 	QoS          byte
 	SkipRetained bool
 	Color        bool
+	Filter       *jq.Query // --filter; nil for none
+	Field        *jq.Query // --field; nil reads a payload that is a number
 }
 
 func watchCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -34,6 +37,8 @@ func watchCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringSliceFlag{Name: "filter-out", KeepSpace: true, Aliases: []string{"T"}, Usage: "leave out topics matching this filter (repeatable)"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of the subscriptions"},
 		&cli.BoolFlag{Name: "R", Usage: "leave out retained messages"},
+		&cli.StringFlag{Name: "filter", Usage: "show only the messages the jq `EXPR` is true for (.topic, .payload as text, .qos, .retain)"},
+		&cli.StringFlag{Name: "field", Usage: "draw the sparkline of the number the jq `EXPR` picks (.payload | fromjson | .temp)"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour: auto, always or never; NO_COLOR is honoured"},
 	}
 	flags = append(flags, reconnectFlags()...)
@@ -98,6 +103,16 @@ func parseWatch(c *cli.Context, streams *iostreams.IOStreams) (*watchOptions, er
 			return nil, perr
 		}
 	}
+	if isSet(c, "filter") {
+		if o.Filter, perr = compileJQ("filter", c.String("filter")); perr != nil {
+			return nil, perr
+		}
+	}
+	if isSet(c, "field") {
+		if o.Field, perr = compileJQ("field", c.String("field")); perr != nil {
+			return nil, perr
+		}
+	}
 	if !streams.OutTTY {
 		return nil, &problem{id: errWatchNoTerminal}
 	}
@@ -112,7 +127,11 @@ func (c storeConsumer) Message(m *message.Message) error { c.store.Add(m); retur
 func (storeConsumer) Idle() error                        { return nil }
 
 func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams) error {
-	store := watch.NewStore(watch.StoreOptions{})
+	so := watch.StoreOptions{}
+	if o.Field != nil {
+		so.Number = jqNumber(ctx, o.Field)
+	}
+	store := watch.NewStore(so)
 	subs := make([]session.Subscription, len(o.Topics))
 	for i, t := range o.Topics {
 		subs[i] = session.Subscription{Filter: t, QoS: o.QoS}
@@ -121,10 +140,14 @@ func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams
 		}
 	}
 	p := o.conn.Props
-	r := receive.New(receive.Options{
+	ro := receive.Options{
 		Subscriptions: subs, SubscribeProps: p.Subscribe, DisconnectProps: p.Disconnect,
 		FilterOut: o.FilterOut, SkipRetained: o.SkipRetained, Consumer: storeConsumer{store},
-	})
+	}
+	if o.Filter != nil {
+		ro.Filter = jqKeep(ctx, o.Filter)
+	}
+	r := receive.New(ro)
 	opts := *o.conn
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
 	opts.Session.ReadBatch = 0 // a person watches: every message at once

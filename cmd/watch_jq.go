@@ -1,0 +1,68 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+
+	"mqtt/internal/jq"
+	"mqtt/internal/message"
+)
+
+// watch's jq options: --filter keeps the messages an expression is true for, --field picks the number a
+// sparkline draws. Both see the payload as text until decoding (--decode) comes to watch.
+
+// errStopSelect ends a --field query at its first value.
+var errStopSelect = errors.New("first value taken")
+
+// compileJQ compiles a --filter or --field expression before connecting.
+func compileJQ(flag, expr string) (*jq.Query, *problem) {
+	q, err := jq.Compile(expr, jq.Options{Environ: os.Environ})
+	if err != nil {
+		return nil, usageErr(errPubOption, fmt.Sprintf("--%s %q: %v.", flag, expr, err))
+	}
+	return q, nil
+}
+
+// jqKeep is --filter for the receiver: a message the expression fails on is not shown.
+func jqKeep(ctx context.Context, q *jq.Query) func(*message.Message) bool {
+	f := jq.NewFilter(q)
+	return func(m *message.Message) bool {
+		ok, err := f.Keep(ctx, m, nil)
+		return ok && err == nil
+	}
+}
+
+// jqNumber is --field for the store: the first value the expression yields, when it is a number.
+func jqNumber(ctx context.Context, q *jq.Query) func(*message.Message) (float64, bool) {
+	f := jq.NewFilter(q)
+	return func(m *message.Message) (float64, bool) {
+		var n float64
+		var ok bool
+		_ = f.Select(ctx, m, nil, func(v any) error {
+			n, ok = jqFloat(v)
+			return errStopSelect
+		})
+		return n, ok
+	}
+}
+
+// jqFloat is a jq number as a float: gojq yields int, float64, *big.Int, or json.Number (fromjson).
+func jqFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	case int:
+		return float64(n), true
+	case float64:
+		return n, n == n
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(n).Float64()
+		return f, true
+	}
+	return 0, false
+}
