@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,7 +20,14 @@ import (
 // mqttIn runs the command line in-process (a publisher, mostly) and fails the test if it fails.
 func mqttIn(t *testing.T, args ...string) {
 	t.Helper()
-	streams, _, errOut := iostreams.Test("")
+	mqttInWith(t, "", args...)
+}
+
+// mqttInWith is mqttIn with stdin. Messages published over one connection (pub -l) arrive in order;
+// those of several connections, one after the other, need not.
+func mqttInWith(t *testing.T, stdin string, args ...string) {
+	t.Helper()
+	streams, _, errOut := iostreams.Test(stdin)
 	if code := cmd.RunWith(context.Background(), append([]string{"mqtt"}, args...), streams); code != 0 {
 		t.Fatalf("mqtt %s: exit %d: %s", strings.Join(args, " "), code, errOut)
 	}
@@ -43,11 +51,17 @@ func TestWatchCommandInTmux(t *testing.T) {
 	mqttIn(t, "pub", "-p", port, "-t", "home/garage/door", "-m", "closed", "-r", "-q", "1")
 	w := startInTmux(t, 120, 40, []string{"NO_COLOR=1"}, "watch", "-p", port, "-t", "home/#", "-q", "1")
 	w.WaitText("home/garage/door") // subscribed: the retained message came
-	mqttIn(t, "pub", "-p", port, "-t", "home/kitchen/temperature", "-m", "21.5")
-	mqttIn(t, "pub", "-p", port, "-t", "home/kitchen/humidity", "-m", "40", "-q", "1")
-	mqttIn(t, "pub", "-p", port, "-t", "home/hall/light", "-m", `{"on": true, "level": 80}`, "-q", "1")
-	mqttIn(t, "pub", "-p", port, "-t", "home/kitchen/temperature", "-m", "21.6")
-	mqttIn(t, "pub", "-p", port, "-t", "home/kitchen/temperature", "-m", "21.8")
+	// Each waits for the one before to be counted: publishes over different connections may overtake.
+	for i, m := range [][]string{
+		{"-t", "home/kitchen/temperature", "-m", "21.5"},
+		{"-t", "home/kitchen/humidity", "-m", "40", "-q", "1"},
+		{"-t", "home/hall/light", "-m", `{"on": true, "level": 80}`, "-q", "1"},
+		{"-t", "home/kitchen/temperature", "-m", "21.6"},
+		{"-t", "home/kitchen/temperature", "-m", "21.8"},
+	} {
+		mqttIn(t, append([]string{"pub", "-p", port}, m...)...)
+		w.WaitText(fmt.Sprintf(" %d msgs", i+2))
+	}
 	mqttIn(t, "pub", "-p", port, "-t", "elsewhere", "-m", "not watched")
 	screen := w.WaitText("6 msgs", "21.8")
 	t.Logf("the table:\n%s", screen)
@@ -128,9 +142,7 @@ func TestSubWatchInTmux(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // polling the broker's state: there is no event to wait on
 	}
-	for _, m := range [][2]string{{"w/kitchen", "21.5 C"}, {"w/hall", "off"}, {"w/kitchen", "21.75 C"}, {"w/garage", "open"}, {"w/hall", "on"}, {"w/kitchen", "22 C"}} {
-		mqttIn(t, "pub", "-p", port, "-t", m[0], "-m", m[1])
-	}
+	mqttInWith(t, "w/kitchen 21.5 C\nw/hall off\nw/kitchen 21.75 C\nw/garage open\nw/hall on\nw/kitchen 22 C\n", "pub", "-p", port, "-l", "--line-topic", " ")
 	want := "Broker: localhost\nw/kitchen 22 C5 C\nw/hall onf\nw/garage open\n"
 	screen := w.WaitFor("the last values", func(s string) bool { return strings.HasPrefix(s, want) })
 	t.Logf("the screen:\n%s", screen)
@@ -145,9 +157,7 @@ func TestWatchFilterAndFieldInTmux(t *testing.T) {
 	w := startInTmux(t, 100, 20, []string{"NO_COLOR=1"}, "watch", "-p", port, "-t", "f/#",
 		"--filter", `.topic != "f/skip"`, "--field", ".payload | fromjson | .t")
 	w.WaitText("0 topics")
-	for _, m := range [][2]string{{"f/skip", `{"t":9}`}, {"f/s", `{"t":1}`}, {"f/s", `{"t":5}`}, {"f/s", `{"t":3}`}, {"f/skip", "x"}} {
-		mqttIn(t, "pub", "-p", port, "-t", m[0], "-m", m[1])
-	}
+	mqttInWith(t, "f/skip {\"t\":9}\nf/s {\"t\":1}\nf/s {\"t\":5}\nf/s {\"t\":3}\nf/skip x\n", "pub", "-p", port, "-l", "--line-topic", " ")
 	screen := w.WaitText("3 msgs")
 	t.Logf("the table:\n%s", screen)
 	if !regexp.MustCompile(`(?m)^f/s +3 .* ▁█[▄▅] \{"t":3\}$`).MatchString(screen) || strings.Contains(screen, "f/skip") {
