@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -69,6 +71,8 @@ type mosquittoProc struct {
 	cmd  *exec.Cmd
 	log  string
 	port int
+	// exited is closed when cmd has ended (its Wait returned).
+	exited chan struct{}
 }
 
 func setupMosquitto(env *testscript.Env) error {
@@ -77,10 +81,6 @@ func setupMosquitto(env *testscript.Env) error {
 		return err
 	}
 	files, err := certs.Write(env.WorkDir)
-	if err != nil {
-		return err
-	}
-	ports, err := freePorts(2)
 	if err != nil {
 		return err
 	}
@@ -100,17 +100,35 @@ func setupMosquitto(env *testscript.Env) error {
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username, passwd)
-	// A script that carries a file named acl gets it as mosquitto's acl_file: a broker that refuses
-	// publishes (a v5 PUBACK or PUBREC with 0x87) on the topics it does not grant.
-	if acl := filepath.Join(env.WorkDir, "acl"); fileExists(acl) {
-		text += "acl_file " + acl + "\n"
-	}
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		return err
-	}
 	p := &mosquittoProc{conf: conf, log: filepath.Join(env.WorkDir, "mosquitto.log")}
-	if err := p.start(ports[0]); err != nil {
+	var ports []int
+	// The ports are free when freePorts closes them, and another test's process may take one before
+	// mosquitto binds it: then mosquitto exits, and fresh ports are tried.
+	for attempt := 1; ; attempt++ {
+		if ports, err = freePorts(2); err != nil {
+			return err
+		}
+		text := fmt.Sprintf(mosquittoConf, env.WorkDir, ports[0], ports[1], files.CA, files.ServerCert, files.ServerKey, sock, me.Username, passwd)
+		// A script that carries a file named acl gets it as mosquitto's acl_file: a broker that refuses
+		// publishes (a v5 PUBACK or PUBREC with 0x87) on the topics it does not grant.
+		if acl := filepath.Join(env.WorkDir, "acl"); fileExists(acl) {
+			text += "acl_file " + acl + "\n"
+		}
+		// A script that carries a file named mosquitto.extra gets its lines at the end of the
+		// configuration, where they override the settings above (max_queued_messages, say).
+		if extra, err := os.ReadFile(filepath.Join(env.WorkDir, "mosquitto.extra")); err == nil {
+			text += string(extra)
+		}
+		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+			return err
+		}
+		err = p.start(ports[0])
+		var ex *mosquittoExited
+		if err == nil || !errors.As(err, &ex) || attempt == 5 {
+			break
+		}
+	}
+	if err != nil {
 		return err
 	}
 	env.Defer(func() { p.stop(); os.RemoveAll(dir) })
@@ -173,30 +191,61 @@ func linkedBinary() (string, error) {
 
 func (p *mosquittoProc) start(port int) error {
 	p.port = port
+	from := fileSize(p.log)
 	p.cmd = exec.Command("mosquitto", "-c", p.conf)
 	if err := p.cmd.Start(); err != nil {
 		return fmt.Errorf("starting mosquitto: %w", err)
 	}
-	// Ready when it accepts a connection; it binds all listeners before accepting on any.
+	p.exited = make(chan struct{})
+	go func(cmd *exec.Cmd, exited chan struct{}) { _ = cmd.Wait(); close(exited) }(p.cmd, p.exited)
+	// Ready when its log says it runs: it logs that once every listener is bound. A port that merely
+	// accepts may belong to another process that took it between freePorts and mosquitto's bind, and
+	// then mosquitto has exited with "Address already in use".
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			c.Close()
+		select {
+		case <-p.exited:
+			p.cmd = nil
+			return &mosquittoExited{log: logFrom(p.log, from)}
+		default:
+		}
+		if strings.Contains(logFrom(p.log, from), " running") {
 			return nil
 		}
 		if time.Now().After(deadline) {
 			p.stop()
-			return fmt.Errorf("mosquitto did not listen on %d within 10s", port)
+			return fmt.Errorf("mosquitto did not start on %d within 10s:\n%s", port, logFrom(p.log, from))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
+// mosquittoExited is a mosquitto that ended before it ran, most often on a port taken meanwhile.
+type mosquittoExited struct{ log string }
+
+func (e *mosquittoExited) Error() string { return "mosquitto exited before it ran:\n" + e.log }
+
+func fileSize(name string) int64 {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// logFrom is what the log gained after offset from.
+func logFrom(name string, from int64) string {
+	b, _ := os.ReadFile(name)
+	if int64(len(b)) < from {
+		return string(b)
+	}
+	return string(b[from:])
+}
+
 func (p *mosquittoProc) stop() {
 	if p.cmd != nil && p.cmd.Process != nil {
 		p.cmd.Process.Kill()
-		p.cmd.Wait()
+		<-p.exited
 		p.cmd = nil
 	}
 }
@@ -275,7 +324,7 @@ func cmdMosquitto(ts *testscript.TestScript, neg bool, args []string) {
 	case args[0] == "stop": // SIGTERM: mosquitto saves its persistent sessions, then exits
 		if p.cmd != nil {
 			ts.Check(p.cmd.Process.Signal(syscall.SIGTERM))
-			_ = p.cmd.Wait()
+			<-p.exited
 			p.cmd = nil
 		}
 		return

@@ -66,7 +66,7 @@ type command struct {
 
 // commands are the program's commands, in --help's order.
 func commands() []command {
-	return []command{{"pub", pubCommand}, {"sub", subCommand}, {"rr", rrCommand}, {"watch", watchCommand}, {"broker", brokerCommand},
+	return []command{{"pub", pubCommand}, {"sub", subCommand}, {"rr", rrCommand}, {"watch", watchCommand}, {"bench", benchCommand}, {"broker", brokerCommand},
 		{"profile", profileCommand}, {"completion", completionCommand}, {"man", manCommand}}
 }
 

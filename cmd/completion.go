@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"mqtt/internal/codec"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -153,6 +154,10 @@ func flagValues(name string) completion.Values {
 		return words("text", "hex", "base64")
 	case "view":
 		return words("auto", "pretty", "plain")
+	case "decode":
+		return words(codec.Formats...)
+	case "encode":
+		return words(codec.EncodeFormats...)
 	case "file":
 		return files
 	}

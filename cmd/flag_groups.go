@@ -27,13 +27,14 @@ const (
 	groupTLS          = "TLS"
 	groupV5           = "MQTT 5"
 	groupOutput       = "Output"
+	groupContent      = "Payload formats and filters"
 	groupDiagnostics  = "Diagnostics"
 	groupNotSupported = "Not supported"
 )
 
 // sharedGroups is the order of the shared headings.
 var sharedGroups = []string{
-	groupPace, groupOutput, groupConnection, groupReconnect, groupLogin, groupWill, groupTLS, groupV5, groupDiagnostics, groupNotSupported,
+	groupPace, groupOutput, groupContent, groupConnection, groupReconnect, groupLogin, groupWill, groupTLS, groupV5, groupDiagnostics, groupNotSupported,
 }
 
 // paceFlags are pub's own flags that say how many and how fast, a heading of their own.
@@ -61,6 +62,9 @@ func flagGroups(c *cli.Command) []flagGroup {
 	}
 	for _, f := range reconnectFlags() {
 		shared[flagKey(f)] = groupReconnect
+	}
+	for _, f := range append(contentFlags(), encodeFlags()...) {
+		shared[flagKey(f)] = groupContent
 	}
 	for _, f := range connFlags("") {
 		shared[flagKey(f)] = connFlagNamed(f.Names()[0]).group

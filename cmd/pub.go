@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"mqtt/internal/codec"
 	"os"
 	"strconv"
 	"time"
@@ -44,6 +45,9 @@ type pubOptions struct {
 	Replay *replayOptions
 	rnd    *rand.Rand
 	tmpl   *publish.Template // compiled before connecting, so a mistake costs no connection
+	enc    *codec.Encoder    // --encode; nil without
+	// checkEncode is the run's one body checked by encoding it before connecting (--encode).
+	checkEncode func(topic string, body []byte) error
 }
 
 func pubCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -69,7 +73,7 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "seed", Usage: "seed --template's and --size's randomness with `N`, to repeat a run"},
 		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, print a line for each message sent: topic, payload, packet id"},
-	}, append(replayFlags(), append(reconnectFlags(), connFlags("311")...)...)...)
+	}, append(append(encodeFlags(), replayFlags()...), append(reconnectFlags(), connFlags("311")...)...)...)
 	return &cli.Command{
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
@@ -134,6 +138,12 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	}
 	if err := o.compileTemplate(c.Context); err != nil {
 		return nil, err
+	}
+	if o.enc, err = parseEncode(c, o.Mode); err != nil {
+		return nil, err
+	}
+	if o.enc != nil {
+		o.checkEncode = func(topic string, body []byte) error { return checkEncode(c, topic, body) }
 	}
 	switch {
 	case isSet(c, "max-inflight"):

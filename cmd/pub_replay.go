@@ -54,8 +54,8 @@ func (o *pubOptions) parseReplay(c *cli.Context) *problem {
 		}
 		return nil
 	}
-	if o.Mode != modeNone || isSet(c, "topic") || isSet(c, "line-topic") || c.Bool("template") {
-		return usageErr(errPubOption, "--replay takes topics and payloads from the recording: leave out -t, -m, -f, -s, -l, -n, --size and --template (--topic-prefix and --topic-map move the topics).")
+	if o.Mode != modeNone || isSet(c, "topic") || isSet(c, "line-topic") || c.Bool("template") || isSet(c, "encode") {
+		return usageErr(errPubOption, "--replay takes topics and payloads from the recording: leave out -t, -m, -f, -s, -l, -n, --size, --template and --encode (--topic-prefix and --topic-map move the topics).")
 	}
 	for _, f := range []string{"repeat", "count", "repeat-delay", "jitter", "rate"} {
 		if isSet(c, f) {

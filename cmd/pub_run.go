@@ -42,6 +42,11 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 			return err
 		}
 	}
+	if o.checkEncode != nil && o.tmpl == nil && o.Mode != modeLines {
+		if err := o.checkEncode(o.Topic, body); err != nil {
+			return err
+		}
+	}
 	if o.WarnRefused {
 		warnRefused(&o.conn.Session, streams.ErrOut)
 	}
@@ -53,6 +58,13 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	p.Pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, o.rnd)
 	if o.tmpl != nil {
 		p.Render = o.tmpl
+	}
+	if o.enc != nil {
+		e := &publish.Encoding{Encode: o.enc.Encode}
+		if o.tmpl != nil {
+			e.Then = o.tmpl
+		}
+		p.Render = e
 	}
 	return o.outcome(ctx, publish.New(p).Run(ctx))
 }
@@ -187,7 +199,10 @@ func pubError(err error) error {
 	var re *publish.ReadError
 	var le *publish.LineError
 	var tl *payload.TooLargeError
+	var ee *publish.EncodeError
 	switch {
+	case errors.As(err, &ee):
+		return encodeErr(ee)
 	case errors.As(err, &re) && errors.As(re.Err, &tl):
 		return &problem{id: errPubLineTooLarge}
 	case errors.As(err, &re):

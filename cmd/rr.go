@@ -28,6 +28,7 @@ type rrOptions struct {
 	Format        format.Printer
 	Correlate     bool
 	Timeout       time.Duration
+	content       *contentOptions // --decode, --filter, --select; nil without
 }
 
 func rrCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -42,6 +43,7 @@ func rrCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retain", Aliases: []string{"r"}, Usage: "retain the request"},
 		&cli.BoolFlag{Name: "correlate", Usage: "v5: send random correlation data and ignore replies that do not echo it"},
 	}, outputFlags()...)
+	flags = append(flags, contentFlags()...)
 	flags = append(flags, connFlags("5")...)
 	return &cli.Command{
 		Name:      "rr",
@@ -97,6 +99,12 @@ func parseRR(c *cli.Context, streams *iostreams.IOStreams) (*rrOptions, error) {
 	if o.Format, perr = parseFormat(c, streams); perr != nil {
 		return nil, perr
 	}
+	if o.content, err = parseContent(c); err != nil {
+		return nil, err
+	}
+	if o.content, err = forView(o.content, o.Format); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -111,11 +119,17 @@ func runRR(ctx context.Context, o *rrOptions, streams *iostreams.IOStreams) erro
 	setup, cancel := withDeadline(ctx, deadline)
 	defer cancel()
 	req, corr := o.request()
-	out := receive.NewPrinter(o.Format, streams.Out, receive.PrinterOptions{Hold: true, OnFormatError: formatErrors(messageErrOut(o.conn, streams))})
+	po := receive.PrinterOptions{Hold: true, OnFormatError: formatErrors(messageErrOut(o.conn, streams))}
+	filter := correlated(corr, o.conn.Debug, streams.ErrOut)
+	if o.content != nil {
+		keep, notes := o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
+		defer notes.summary()
+		filter = both(filter, keep)
+	}
+	out := receive.NewPrinter(o.Format, streams.Out, po)
 	r := receive.New(receive.Options{
 		Subscriptions: []session.Subscription{{Filter: o.ResponseTopic, QoS: o.QoS}}, SubscribeProps: o.conn.Props.Subscribe,
-		DisconnectProps: o.conn.Props.Disconnect, Count: 1, Deadline: deadline, Consumer: out,
-		Filter: correlated(corr, o.conn.Debug, streams.ErrOut),
+		DisconnectProps: o.conn.Props.Disconnect, Count: 1, Deadline: deadline, Consumer: out, Filter: filter,
 	})
 	opts := *o.conn
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
@@ -160,6 +174,14 @@ func (o *rrOptions) request() (message.Message, []byte) {
 	_, _ = rand.Read(corr)
 	req.Props.CorrelationData = corr
 	return req, corr
+}
+
+// both keeps what first (when set) and then second keep.
+func both(first, second func(*message.Message) bool) func(*message.Message) bool {
+	if first == nil {
+		return second
+	}
+	return func(m *message.Message) bool { return first(m) && second(m) }
 }
 
 // correlated keeps the replies that echo corr; nil keeps every message. Under -d an ignored reply is said.

@@ -37,7 +37,8 @@ type subOptions struct {
 	RandomFilter int
 	Format       format.Printer
 	// Watch is mosquitto 2.1's -w: each topic on a line of its own, redrawn in place.
-	Watch bool
+	Watch   bool
+	content *contentOptions // --decode, --filter, --select; nil without
 }
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -55,6 +56,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
 		&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "print each topic on a fixed line of its own, redrawn in place (mosquitto 2.1's -w; one-line payloads, as many topics as the terminal has lines)"},
 	}, outputFlags()...)
+	flags = append(flags, contentFlags()...)
 	flags = append(flags, reconnectFlags()...)
 	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
@@ -145,6 +147,12 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if len(o.Topics) == 0 && len(o.Unsubscribe) == 0 {
 		return nil, usageErr(errSubTopic)
 	}
+	if o.content, err = parseContent(c); err != nil {
+		return nil, err
+	}
+	if o.content, err = forView(o.content, o.Format); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -160,11 +168,19 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 		opts.Session.OnEvent = withSubscribed(opts.Session.OnEvent, debug)
 		po.FlushEach = true
 	}
-	f, ro := o.Format, o.receiveOptions
-	if o.Watch {
-		f, ro = o.watchLines(streams), o.watchReceiveOptions
+	ro := o.receiveOptions(deadline, nil)
+	var notes *contentNotes
+	if o.content != nil {
+		ro.Filter, notes = o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
 	}
-	r := receive.New(ro(deadline, receive.NewPrinter(f, streams.Out, po)))
+	defer notes.summary()
+	f := o.Format
+	if o.Watch {
+		// --random-filter moves into the printer: a message it leaves out still takes its line.
+		f, ro.RandomFilter = o.watchLines(streams), receive.AllKept
+	}
+	ro.Consumer = receive.NewPrinter(f, streams.Out, po)
+	r := receive.New(ro)
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
 	// message is most of the CPU a fast stream costs. A message after a quiet spell is printed at once.
@@ -196,8 +212,7 @@ func (o *subOptions) receiveOptions(deadline time.Time, c receive.Consumer) rece
 }
 
 // watchLines writes -w's header, before connecting as mosquitto_sub does, and returns the printer that
-// puts each message on its topic's line. --random-filter moves into it: a message it leaves out still
-// takes its line.
+// puts each message on its topic's line, and applies --random-filter after the move.
 func (o *subOptions) watchLines(streams *iostreams.IOStreams) format.Printer {
 	d := o.conn.Session.Dial
 	host := d.Host
@@ -213,13 +228,6 @@ func (o *subOptions) watchLines(streams *iostreams.IOStreams) format.Printer {
 		p.Keep = func() bool { return rand.IntN(receive.AllKept) < share }
 	}
 	return p
-}
-
-// watchReceiveOptions are receiveOptions with the random filter left to watchLines' printer.
-func (o *subOptions) watchReceiveOptions(deadline time.Time, c receive.Consumer) receive.Options {
-	ro := o.receiveOptions(deadline, c)
-	ro.RandomFilter = receive.AllKept
-	return ro
 }
 
 // withSubscribed puts mosquitto_sub's -d line for each SUBACK before the events next tells.

@@ -167,7 +167,7 @@ func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams
 		received <- err
 	}()
 	vo := watch.Options{
-		Title: brokerName(o.conn.Session.Dial), Color: o.Color,
+		Title: watchTitle(o.conn.Session.Dial), Color: o.Color,
 		ClearRetained: func(ctx context.Context, topic string) error {
 			if err := s.Publish(ctx, &message.Message{Topic: topic, QoS: 1, Retain: true}); err != nil {
 				return err
@@ -206,8 +206,8 @@ func watchStatus(e session.Event) string {
 	return ""
 }
 
-// brokerName is where the view is connected, for its header.
-func brokerName(d transport.Dialer) string {
+// watchTitle is where the view is connected, for its header.
+func watchTitle(d transport.Dialer) string {
 	if d.Scheme == transport.Unix {
 		return d.UnixPath
 	}

@@ -13,6 +13,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
                 @{ Name = 'watch'; Aliases = @(); Usage = 'a live view of every topic (full screen)' }
+                @{ Name = 'bench'; Aliases = @(); Usage = 'benchmark a broker: rate, latency percentiles, loss' }
                 @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker' }
                 @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
                 @{ Name = 'completion'; Aliases = @(); Usage = 'print the shell completion script for bash, zsh, fish or powershell' }
@@ -49,6 +50,11 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('seed'); Usage = 'seed --template''s and --size''s randomness with N, to repeat a run'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('encode'); Usage = 'send each JSON message as FORMAT: cbor msgpack protobuf avro sparkplug json text hex base64'; TakesValue = $true; Words = @('text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('replay'); Usage = 'publish a FILE recorded by mqtt sub --json (- for stdin) at its pace'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('speed'); Usage = 'replay X times as fast; 0 as fast as possible'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('loop'); Usage = 'replay again and again, until interrupted'; TakesValue = $false; Words = @(); Paths = '' }
@@ -135,6 +141,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
                 @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('filter'); Usage = 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('select'); Usage = 'print what the jq EXPR yields for each message, not the message'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -212,6 +225,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('timestamp'); Usage = 'print the receive time (RFC 3339) before each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto (on a terminal), always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
                 @{ Names = @('view'); Usage = 'pretty: records for a person (time, topic, indented JSON); plain: mosquitto_sub''s bytes; auto: pretty on a terminal'; TakesValue = $true; Words = @('auto', 'pretty', 'plain'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('filter'); Usage = 'print only messages the jq EXPR is true on (.topic, .payload...; -C counts them)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('select'); Usage = 'print what the jq EXPR yields for each message, not the message'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
@@ -324,6 +344,93 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             )
             Args = @{ Words = @(); Paths = '' }
         }
+        'mqtt bench' = @{
+            Commands = @(
+                @{ Name = 'pubsub'; Aliases = @(); Usage = 'publishers and subscribers in one process (pairs, fanout, fanin)' }
+                @{ Name = 'pub'; Aliases = @(); Usage = 'publishers only' }
+                @{ Name = 'sub'; Aliases = @(); Usage = 'subscribers only, for load made elsewhere' }
+                @{ Name = 'conn'; Aliases = @(); Usage = 'open connections at a connect rate and hold them' }
+                @{ Name = 'calibrate'; Aliases = @(); Usage = 'pubsub against the embedded broker: messages/s per core of the tool itself' }
+                @{ Name = 'merge'; Aliases = @(); Usage = 'merge the --json results of the shards of one run' }
+                @{ Name = 'help'; Aliases = @('h'); Usage = 'Shows a list of commands or help for one command' }
+            )
+            Flags = @(
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
         'mqtt broker' = @{
             Commands = @(
             )
@@ -376,7 +483,350 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @('pub', 'sub', 'rr', 'watch', 'broker', 'profile', 'completion', 'help'); Paths = '' }
+            Args = @{ Words = @('pub', 'sub', 'rr', 'watch', 'bench', 'broker', 'profile', 'completion', 'help'); Paths = '' }
+        }
+        'mqtt bench pubsub' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench pub' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('pubs'); Usage = 'N publishers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench sub' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('pubs'); Usage = 'N publishers make the load (default: up to 4096)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('topic', 't'); Usage = 'topic TEMPLATE (%i, %c, %s)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('pub-qos'); Usage = 'QOS of the publishers (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-qos'); Usage = 'QOS of the subscriptions (default --qos)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('retain', 'r'); Usage = 'publish retained messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('size', 's'); Usage = 'payload BYTES (at least 40, the header)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'send N messages per second in all, split across publishers (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('interval'); Usage = 'DURATION between two messages of one publisher (instead of --rate)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('count', 'C'); Usage = 'send N messages in all (sub: receive N per subscriber)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION (default 10s without --count)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('warmup'); Usage = 'send for DURATION before counting'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('inflight'); Usage = 'N QoS 1/2 messages a publisher may have unacknowledged (default 100; 20 at QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shape'); Usage = 'SHAPE of a pubsub run: pairs, fanout or fanin ($share)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('drain'); Usage = 'wait at most DURATION for messages on their way once publishing ends'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('sub-delay'); Usage = 'hold each received message for DURATION: a slow consumer'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench conn' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('connections', 'n'); Usage = 'hold N connections (all shards)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'hold the connections for DURATION'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('churn'); Usage = 'close and reopen each connection every DURATION while held'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('connect-rate'); Usage = 'open N connections per second (default: as fast as they go)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-id'); Usage = 'client id TEMPLATE (%i); the role is appended (-pub, -sub, -conn)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('shard'); Usage = 'run shard i/N of the clients (default from JOB_COMPLETION_INDEX and MQTT_BENCH_SHARDS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('start-at'); Usage = 'start at TIME (RFC 3339, @unix, HH:MM[:SS], +30s), for shards to start together'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('run'); Usage = 'run id SEED every shard shares (default: from --start-at and the settings)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('prometheus'); Usage = 'serve /metrics on ADDR (host:port) while the run goes'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('workers'); Usage = 'dial N connections at once'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench calibrate' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('pubs'); Usage = 'N publishers'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('subs'); Usage = 'N subscribers'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'QoS of publishers and subscribers'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('size', 's'); Usage = 'payload BYTES'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'run for DURATION'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench merge' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('json'); Usage = 'write the whole result, histograms included, to FILE (- for stdout, instead of the summary)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('csv'); Usage = 'write one row per client to FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('assert'); Usage = 'exit 1 when a gate fails: GATES such as ''p99<20ms,loss==0,rate>=0.98'''; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('client-lines'); Usage = 'list at most N clients per role in the summary (default 10; -1 all)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt bench help' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @('pubsub', 'pub', 'sub', 'conn', 'calibrate', 'merge', 'help'); Paths = '' }
         }
         'mqtt profile list' = @{
             Commands = @(

@@ -3,13 +3,13 @@ package format
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"mqtt/internal/message"
+	"mqtt/internal/payloadkind"
 )
 
 // JSONOptions are the flags of --json.
@@ -29,7 +29,8 @@ type JSONOptions struct {
 //
 // Members, in this order: "topic"; "payload", a string when the payload is UTF-8, else base64 followed by
 // "encoding":"base64" (with EmbedPayload, a payload that is valid JSON is embedded as JSON instead; an empty
-// payload is never JSON, so it is ""); "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
+// payload is never JSON, so it is ""); "decoded", when the payload was decoded (AppendDecoded), its
+// value as JSON; "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
 // in RFC 3339 with microseconds; "time_ns", the same time in nanoseconds since the Unix epoch (what
 // `mqtt pub --replay` schedules by); "size", the payload length in bytes; and, when the message has MQTT 5
 // properties, "properties" with each PUBLISH property under its spec name as mosquitto_pub -D spells it.
@@ -56,13 +57,22 @@ func NewJSONLines(o JSONOptions) (*JSONLines, error) {
 }
 
 // Append appends m as one JSON object and a newline. It never fails, and it allocates nothing once dst has
-// room (json.Valid, for EmbedPayload, uses a pooled scanner).
+// room.
 func (j *JSONLines) Append(dst []byte, m *message.Message) ([]byte, error) {
+	return j.append(dst, m, nil)
+}
+
+// append appends m, with decoded (compact JSON) as "decoded" when it is not nil.
+func (j *JSONLines) append(dst []byte, m *message.Message, decoded []byte) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, `{"topic":`...)
 	dst = appendJSONText(dst, m.Topic)
 	dst = append(dst, `,"payload":`...)
 	dst = j.appendPayload(dst, m.Payload)
+	if decoded != nil {
+		dst = append(dst, `,"decoded":`...)
+		dst = append(dst, decoded...)
+	}
 	dst = append(dst, `,"qos":`...)
 	dst = strconv.AppendUint(dst, uint64(m.QoS), 10)
 	dst = append(dst, `,"retain":`...)
@@ -105,8 +115,8 @@ func (j *JSONLines) appendPayload(dst, p []byte) []byte {
 		dst = append(dst, '"')
 		dst = base64.StdEncoding.AppendEncode(dst, p)
 		return append(dst, `","encoding":"base64"`...)
-	case j.embed && json.Valid(p):
-		// json.Valid does not check the UTF-8 inside strings; the payload must be UTF-8 to stay JSON.
+	case j.embed && payloadkind.IsJSON(p):
+		// IsJSON does not check the UTF-8 inside strings; the payload must be UTF-8 to stay JSON.
 		// Compacted, so that the object stays on one line (the pretty layout re-indents it anyway).
 		return appendJSONLayout(dst, p, false)
 	}

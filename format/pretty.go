@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"mqtt/internal/message"
+	"mqtt/internal/payloadkind"
 )
 
 // PrettyOptions configure the terminal view of `mqtt sub`.
@@ -302,27 +303,32 @@ func (p *Pretty) appendPayload(dst, b []byte) []byte {
 	}
 	shown := len(b)
 	switch {
-	case prettyValidJSON(b): // the whole payload: a cut document is still shown as JSON
+	case payloadkind.IsJSON(b): // the whole payload: a cut document is still shown as JSON
 		dst, shown = p.appendJSON(dst, b)
-	case prettyIsText(b[:prettyTextCut(b, p.max)]):
+	case payloadkind.IsText(b[:prettyTextCut(b, p.max)]):
 		shown = prettyTextCut(b, p.max)
 		dst = p.appendText(dst, b[:shown])
 	default:
 		shown = min(len(b), p.max, prettyHexRows*p.row)
 		dst = p.appendHexDump(dst, b[:shown])
 	}
-	if shown < len(b) {
-		dst = append(dst, "  "...)
-		dst = p.on(dst, prettyDimSGR)
-		dst = append(dst, "… ("...)
-		dst = strconv.AppendInt(dst, int64(len(b)), 10)
-		dst = append(dst, " bytes, "...)
-		dst = strconv.AppendInt(dst, int64(shown), 10)
-		dst = append(dst, " shown)"...)
-		dst = p.off(dst)
-		dst = append(dst, '\n')
+	return p.appendCut(dst, len(b), shown)
+}
+
+// appendCut notes, under a payload of size bytes of which shown were shown, how much was left out.
+func (p *Pretty) appendCut(dst []byte, size, shown int) []byte {
+	if shown >= size {
+		return dst
 	}
-	return dst
+	dst = append(dst, "  "...)
+	dst = p.on(dst, prettyDimSGR)
+	dst = append(dst, "… ("...)
+	dst = strconv.AppendInt(dst, int64(size), 10)
+	dst = append(dst, " bytes, "...)
+	dst = strconv.AppendInt(dst, int64(shown), 10)
+	dst = append(dst, " shown)"...)
+	dst = p.off(dst)
+	return append(dst, '\n')
 }
 
 // prettyTextCut is where text is cut: at most max bytes, backed off to the start of a UTF-8 sequence.
@@ -335,24 +341,6 @@ func prettyTextCut(b []byte, limit int) int {
 		n--
 	}
 	return n
-}
-
-// prettyIsText says whether b reads as text: valid UTF-8 with no NUL, and control characters other than tab, line
-// feed and carriage return in at most one byte in 32. Small-valued binary (a counter, protobuf) is valid
-// UTF-8 too, and reads better as a hex dump than as a row of control pictures.
-func prettyIsText(b []byte) bool {
-	ctl := 0
-	for i, c := range b {
-		switch {
-		case c == 0:
-			return false
-		case c < ' ' && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			ctl++
-		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f: // a C1 control
-			ctl++
-		}
-	}
-	return ctl*9 <= len(b) && utf8.Valid(b)
 }
 
 // appendText indents every line; tabs stay, CRLF is a line end, one final line end is dropped (most text
@@ -587,171 +575,4 @@ func prettyJSONString(dst, s []byte) []byte {
 		i += n
 	}
 	return dst
-}
-
-// prettyValidJSON reports whether b is one JSON document (RFC 8259), as encoding/json.Valid does (invalid
-// UTF-8 in strings included), but without allocating: json.Valid builds a *SyntaxError for every payload that
-// is not JSON, which in this view is most text payloads.
-func prettyValidJSON(b []byte) bool {
-	s := prettyScanner{b: b}
-	s.space()
-	if !s.value() {
-		return false
-	}
-	s.space()
-	return s.i == len(b)
-}
-
-// prettyJSONMaxDepth is encoding/json's nesting limit: deeper documents are shown as text.
-const prettyJSONMaxDepth = 10000
-
-type prettyScanner struct {
-	b        []byte
-	i, depth int
-}
-
-func (s *prettyScanner) space() { s.i = prettySkipSpace(s.b, s.i) }
-
-func (s *prettyScanner) at(c byte) bool { return s.i < len(s.b) && s.b[s.i] == c }
-
-func (s *prettyScanner) value() bool {
-	if s.i >= len(s.b) {
-		return false
-	}
-	switch s.b[s.i] {
-	case '{':
-		return s.container('}')
-	case '[':
-		return s.container(']')
-	case '"':
-		return s.string()
-	case 't':
-		return s.literal("true")
-	case 'f':
-		return s.literal("false")
-	case 'n':
-		return s.literal("null")
-	}
-	return s.number()
-}
-
-func (s *prettyScanner) container(end byte) bool {
-	if s.depth++; s.depth > prettyJSONMaxDepth {
-		return false
-	}
-	s.i++
-	s.space()
-	if s.at(end) {
-		s.i++
-		s.depth--
-		return true
-	}
-	for {
-		if end == '}' {
-			if !s.at('"') || !s.string() {
-				return false
-			}
-			s.space()
-			if !s.at(':') {
-				return false
-			}
-			s.i++
-			s.space()
-		}
-		if !s.value() {
-			return false
-		}
-		s.space()
-		switch {
-		case s.at(','):
-			s.i++
-			s.space()
-		case s.at(end):
-			s.i++
-			s.depth--
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-func (s *prettyScanner) string() bool {
-	for s.i++; s.i < len(s.b); s.i++ {
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			return true
-		case c < ' ':
-			return false
-		case c == '\\':
-			s.i++
-			if s.i >= len(s.b) {
-				return false
-			}
-			switch s.b[s.i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if s.i+4 >= len(s.b) {
-					return false
-				}
-				for _, h := range s.b[s.i+1 : s.i+5] {
-					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
-						return false
-					}
-				}
-				s.i += 4
-			default:
-				return false
-			}
-		}
-	}
-	return false
-}
-
-func (s *prettyScanner) literal(lit string) bool {
-	if len(s.b)-s.i < len(lit) || string(s.b[s.i:s.i+len(lit)]) != lit {
-		return false
-	}
-	s.i += len(lit)
-	return true
-}
-
-func (s *prettyScanner) number() bool {
-	if s.at('-') {
-		s.i++
-	}
-	switch {
-	case s.at('0'):
-		s.i++
-	case s.i < len(s.b) && '1' <= s.b[s.i] && s.b[s.i] <= '9':
-		s.digits()
-	default:
-		return false
-	}
-	if s.at('.') {
-		s.i++
-		if !s.digits() {
-			return false
-		}
-	}
-	if s.at('e') || s.at('E') {
-		s.i++
-		if s.at('+') || s.at('-') {
-			s.i++
-		}
-		if !s.digits() {
-			return false
-		}
-	}
-	return true
-}
-
-// digits skips one or more digits; false when there is none.
-func (s *prettyScanner) digits() bool {
-	start := s.i
-	for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
-		s.i++
-	}
-	return s.i > start
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"mqtt/internal/message"
+	"mqtt/internal/payloadkind"
 )
 
 // AppendSent appends one line for a message that was just published, sent at the given time: the clock,
@@ -57,7 +58,7 @@ func (p *Pretty) appendPayloadLine(dst, b []byte, room int) []byte {
 	}
 	note := len(" . ( bytes)") + prettyDigits(len(b)) // the columns of the size note; "…" is one
 	whole := true
-	if prettyIsText(b[:prettyTextCut(b, 4*room)]) {
+	if payloadkind.IsText(b[:prettyTextCut(b, 4*room)]) {
 		cols := 0
 		i := 0
 		for i < len(b) && b[i] != '\n' && !(b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n') {

@@ -231,49 +231,11 @@ func TestPrettyHexDump(t *testing.T) {
 	}
 }
 
-func TestPrettyIsText(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		text bool
-	}{
-		{"hello", true},
-		{"tabs\tand\r\nlines\n", true},
-		{"héllo ✓", true},
-		{"one escape \x1b[1m in some text", true},
-		{"nul\x00", false},
-		{"\x05", false},
-		{"\x01\x02\x03abc", false},
-		{"bad \xff utf-8", false},
-		{"\u009b\u009bab", false},
-	} {
-		if got := prettyIsText([]byte(c.in)); got != c.text {
-			t.Errorf("prettyIsText(%q) = %v, want %v", c.in, got, c.text)
-		}
-	}
-}
-
-func TestPrettyValidJSONAgreesWithEncodingJSON(t *testing.T) {
-	for _, in := range []string{
-		``, ` `, `0`, `-0`, `01`, `-`, `1.`, `.5`, `1.5e`, `1e+9`, `1E-2`, `-12.50e3`, `+1`, `tru`, `true`, `nul`, `null `,
-		`"`, `""`, `"\"`, `"\u12"`, `"\u12g4"`, `"\uD800"`, `"\x"`, "\"\x01\"", "\"\xff\"", "\"\x7f\"",
-		`{}`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":1 "b":2}`, `{1:2}`, `[]`, `[,]`, `[1,]`, `[1 2]`, `[[[]]]`,
-		` {"a" : [1, {"b":null}] } `, `{} {}`, `[] x`, "\t[\r\n]\n", strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
-		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
-	} {
-		if got, want := prettyValidJSON([]byte(in)), json.Valid([]byte(in)); got != want {
-			t.Errorf("prettyValidJSON(%.40q) = %v, json.Valid says %v", in, got, want)
-		}
-	}
-}
-
 func FuzzPrettyValidJSON(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2.5e3,true,null,"x\u0041"]}`, `[`, `-0.1`, "\"\xff\""} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := prettyValidJSON(b), json.Valid(b); got != want {
-			t.Fatalf("prettyValidJSON(%q) = %v, json.Valid says %v", b, got, want)
-		}
 		if out := prettyString(t, PrettyOptions{}, &message.Message{Topic: "t", Payload: b}); strings.ContainsRune(out, 0x1b) {
 			t.Fatalf("escape in %q", out)
 		}

@@ -104,6 +104,9 @@ func Start(cfg Config) (*Broker, error) {
 	for i, lc := range cfg.Listeners {
 		id := listenerID(lc, i)
 		l, err := listen(id, lc, gate)
+		if sc, ok := l.(shutdownCloser); ok {
+			sc.setCloseClients(closeClients(server))
+		}
 		if err == nil {
 			if err = server.AddListener(l); err != nil {
 				l.Close(func(string) {})

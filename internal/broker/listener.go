@@ -59,6 +59,7 @@ func listenUnix(path string) (net.Listener, error) {
 
 // streamListener hands mochi the connections of a TCP, TLS or unix net.Listener.
 type streamListener struct {
+	closer
 	id     string
 	scheme transport.Scheme
 	ln     net.Listener
@@ -106,7 +107,7 @@ func (l *streamListener) Serve(establish listeners.EstablishFn) {
 }
 
 func (l *streamListener) Close(closeClients listeners.CloseFn) {
-	closeClients(l.id)
+	l.closer.closeClients(l.id, closeClients)
 	l.ln.Close()
 	l.conns.closeAll()
 }

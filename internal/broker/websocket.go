@@ -19,6 +19,7 @@ import (
 // wsListener serves MQTT over WebSocket on any request path, as mosquitto does. It uses the
 // transport package's connection adapter, so client and broker agree on how messages map to bytes.
 type wsListener struct {
+	closer
 	id        string
 	scheme    transport.Scheme
 	ln        net.Listener
@@ -86,7 +87,7 @@ func (l *wsListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *wsListener) Close(closeClients listeners.CloseFn) {
-	closeClients(l.id)
+	l.closer.closeClients(l.id, closeClients)
 	l.srv.Close()
 	l.conns.closeAll()
 }

@@ -10,6 +10,7 @@ import (
 	"mqtt/internal/codec/msgpack"
 	"mqtt/internal/codec/protobuf"
 	"mqtt/internal/jsonvalue"
+	"mqtt/internal/payloadkind"
 	"mqtt/internal/sparkplug"
 )
 
@@ -170,7 +171,7 @@ func (d *Decoder) json(v *Value, payload []byte) error {
 
 // auto is --decode auto: JSON, then Sparkplug B on its topics, then text, then hex. It never fails.
 func (d *Decoder) auto(v *Value, topic string, payload []byte) error {
-	if len(payload) > 0 && jsonvalue.Valid(payload) { // no error built for the many payloads that are not
+	if len(payload) > 0 && payloadkind.IsJSON(payload) { // no error built for the many payloads that are not
 		v.kind, v.src, v.data = KindJSON, srcRaw, payload
 		return nil
 	}
@@ -180,27 +181,10 @@ func (d *Decoder) auto(v *Value, topic string, payload []byte) error {
 			return d.tree(v)(tree, nil)
 		}
 	}
-	if isText(payload) {
+	if payloadkind.IsText(payload) {
 		v.kind, v.src, v.data = KindText, srcText, payload
 		return nil
 	}
 	v.kind, v.src, v.data = KindBinary, srcHex, payload
 	return nil
-}
-
-// isText is the terminal view's test (format/pretty.go): valid UTF-8 with no NUL, and control characters
-// other than tab and line ends in at most one byte in 9. An empty payload is text.
-func isText(b []byte) bool {
-	ctl := 0
-	for i, c := range b {
-		switch {
-		case c == 0:
-			return false
-		case c < ' ' && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			ctl++
-		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
-			ctl++
-		}
-	}
-	return ctl*9 <= len(b) && utf8.Valid(b)
 }

@@ -3,7 +3,6 @@ package codec
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"mqtt/internal/codec/msgpack"
 	"mqtt/internal/codec/protobuf"
 	"mqtt/internal/jsonvalue"
+	"mqtt/internal/payloadkind"
 	"mqtt/internal/sparkplug"
 )
 
@@ -89,7 +89,7 @@ var errWantString = errors.New("want a JSON string")
 func (e *Encoder) encode(dst []byte, topic string, in []byte) ([]byte, error) {
 	switch e.format {
 	case JSON:
-		if !json.Valid(in) {
+		if !payloadkind.IsJSON(in) {
 			_, err := e.parser.Parse(in)
 			if err == nil {
 				err = errNotJSON

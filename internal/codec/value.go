@@ -38,6 +38,10 @@ type Value struct {
 // Kind is what the value is.
 func (v *Value) Kind() Kind { return v.kind }
 
+// Structured says whether the value is data (KindJSON) rather than text or bytes: what a printer that does
+// not import this package asks.
+func (v *Value) Structured() bool { return v.kind == KindJSON }
+
 // Note is a remark about a payload that did decode, for the caller to count or show (today only
 // *sparkplug.UnresolvedAliasesError); nil when there is none.
 func (v *Value) Note() error { return v.note }

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -378,51 +375,9 @@ func runClient(t *testing.T, dir string, r valueRow, args []string) string {
 	return out.String()
 }
 
-// startMosquitto runs a mosquitto broker on a free loopback port until the test ends.
+// startMosquitto runs a mosquitto broker on a free loopback port until the test ends. The rows' URLs
+// say localhost.
 func startMosquitto(t *testing.T) string {
 	t.Helper()
-	bin := testtool.Path(t, "mosquitto", "mosquitto", "/usr/sbin/mosquitto")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	me, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	// The rows' URLs say localhost, which may be ::1 as well as 127.0.0.1. Started by root, mosquitto
-	// would switch to a user of its own, which may not exist here.
-	text := "listener " + port + " localhost\nallow_anonymous true\nuser " + me.Username + "\n"
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-c", conf)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-	// Ready when it accepts a connection: mosquitto has no other signal.
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.Dial("tcp", net.JoinHostPort("localhost", port))
-		if err == nil {
-			c.Close()
-			return port
-		}
-		select {
-		case <-exited:
-			t.Fatalf("mosquitto exited: %s", stderr.Bytes())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mosquitto did not listen on %s within 10s: %s", port, stderr.Bytes())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return strconv.Itoa(testtool.MosquittoOn(t, "localhost", ""))
 }

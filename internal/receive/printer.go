@@ -2,6 +2,7 @@ package receive
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"syscall"
@@ -17,6 +18,8 @@ type Printer struct {
 	format format.Printer
 	out    *bufio.Writer
 	buf    []byte
+	json   []byte          // a decoded value or a selected one, as compact JSON
+	alt    message.Message // the message with its decoded value as payload (DecodedAsPayload)
 	o      PrinterOptions
 }
 
@@ -29,6 +32,13 @@ type PrinterOptions struct {
 	// OnFormatError is told a message the format could not print in full (a %J payload that is not
 	// JSON, a %f payload of the wrong size); the rest of it is printed all the same. Nil for none.
 	OnFormatError func(error)
+	// Content, when set, is the stage whose decoded value is printed (with a format.DecodedPrinter) and
+	// whose --select values are printed with Values instead of the message.
+	Content *Content
+	Values  *format.Values
+	// DecodedAsPayload prints, with a printer that has no place for a decoded value (mosquitto's
+	// output), the decoded value in place of the payload: JSON for data, the text or digits otherwise.
+	DecodedAsPayload bool
 }
 
 // NewPrinter prints with f to w.
@@ -38,10 +48,52 @@ func NewPrinter(f format.Printer, w io.Writer, o PrinterOptions) *Printer {
 
 func (p *Printer) Message(m *message.Message) error {
 	var err error
-	p.buf, err = p.format.Append(p.buf[:0], m)
+	switch c := p.o.Content; {
+	case c != nil && c.o.Select != nil:
+		return p.selected(m, c)
+	case c != nil && c.o.Show && c.cur != nil:
+		p.buf, err = p.appendDecoded(p.buf[:0], m, c.cur)
+	default:
+		p.buf, err = p.format.Append(p.buf[:0], m)
+	}
 	if err != nil && p.o.OnFormatError != nil {
 		p.o.OnFormatError(err)
 	}
+	if _, err := p.out.Write(p.buf); err != nil {
+		return stopped(err)
+	}
+	if p.o.FlushEach {
+		return stopped(p.out.Flush())
+	}
+	return nil
+}
+
+// appendDecoded prints m with its decoded value v, where the format has a place for one.
+func (p *Printer) appendDecoded(dst []byte, m *message.Message, v Value) ([]byte, error) {
+	p.json = v.AppendJSON(p.json[:0])
+	if dp, ok := p.format.(format.DecodedPrinter); ok {
+		return dp.AppendDecoded(dst, m, format.Decoded{JSON: p.json, Structured: v.Structured()})
+	}
+	if !p.o.DecodedAsPayload {
+		return p.format.Append(dst, m)
+	}
+	p.alt = *m
+	switch j := p.json; {
+	case v.Structured():
+		p.alt.Payload = j
+	case len(j) >= 2 && j[0] == '"' && bytes.IndexByte(j, '\\') < 0:
+		p.alt.Payload = j[1 : len(j)-1] // hex or base64 digits, or text that needed no escape
+	}
+	return p.format.Append(dst, &p.alt)
+}
+
+// selected prints the values --select yields on m.
+func (p *Printer) selected(m *message.Message, c *Content) error {
+	p.buf = p.buf[:0]
+	_ = c.selectValues(m, &p.json, func(json []byte) error {
+		p.buf = p.o.Values.Append(p.buf, json)
+		return nil
+	})
 	if _, err := p.out.Write(p.buf); err != nil {
 		return stopped(err)
 	}

@@ -71,7 +71,15 @@ func (b *batchReader) readBatch(p []byte) (int, error) {
 	var rerr error
 	read := func(fd uintptr) bool {
 		n, rerr = syscall.Read(int(fd), p)
-		return rerr != syscall.EAGAIN
+		if rerr == syscall.EAGAIN {
+			// The poller can wake the wait with nothing to read: readiness it noted while nobody waited,
+			// for bytes a read without a wait has taken since. That is no error, and must not be left
+			// in rerr when the deadline then ends the wait (it ended a connection: "read: resource
+			// temporarily unavailable").
+			n, rerr = 0, nil
+			return false
+		}
+		return true
 	}
 	if !b.full {
 		_ = b.conn.SetReadDeadline(time.Now().Add(b.batch))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"mqtt/internal/message"
@@ -20,11 +21,17 @@ import (
 // three goroutine hand-offs and a dozen allocations each inside the libraries.
 type inbound struct {
 	net.Conn
-	buf  []byte // buf[r:w] is read and not yet framed
+	buf  []byte // buf[r:w] is read and not yet framed (readbuf.go)
 	r, w int
-	pass []byte // whole packets for the library; it reads them with Read
-	off  int    // how much of pass the library has read
-	err  error  // the connection's read error, returned once pass is empty
+	// small is the buffer of a quiet connection; lent, when set, is the stream buffer buf is, from
+	// readBufs. filled says the last read filled buf to its end, lastRead is how much it read.
+	small    []byte
+	lent     *[]byte
+	filled   bool
+	lastRead int
+	pass     []byte // whole packets for the library; it reads them with Read
+	off      int    // how much of pass the library has read
+	err      error  // the connection's read error, returned once pass is empty
 
 	out       *outbound // counts the acknowledgements of what we publish, and writes
 	dec       wire.Decoder
@@ -41,15 +48,21 @@ type inbound struct {
 
 	src io.Reader // the connection, or a batchReader over it
 	now time.Time // when the bytes in buf arrived
-}
 
-const inboundBuf = 64 << 10
+	// waiting is set while the reader waits on the connection, for the keep-alive (pinger.busy), and
+	// onPingresp is told each PINGRESP when the keep-alive is ours (3.1.1).
+	waiting    atomic.Bool
+	onPingresp func()
+	// hold is the connection's hold on our writes (outbound.attach), released at the CONNACK.
+	hold chan struct{}
+}
 
 func newInbound(c net.Conn, opts Options, out *outbound) *inbound {
 	in := &inbound{
-		Conn: c, out: out, buf: make([]byte, inboundBuf), dec: wire.Decoder{V5: opts.Version == V5},
+		Conn: c, out: out, dec: wire.Decoder{V5: opts.Version == V5},
 		onMessage: opts.OnMessage, onIdle: opts.OnIdle, src: c,
 	}
+	in.useSmall()
 	if opts.Version == V5 && opts.ConnectProps != nil && opts.ConnectProps.MaximumPacketSize != nil {
 		in.maxPacket = int(*opts.ConnectProps.MaximumPacketSize)
 	}
@@ -74,6 +87,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 		}
 		if err := in.frame(); err != nil {
 			in.out.fail(err)
+			in.releaseWrites() // to fail on the connection, rather than wait for a CONNACK that cannot come
 			in.out.readerStopped()
 			return 0, err
 		}
@@ -84,6 +98,7 @@ func (in *inbound) Read(p []byte) (int, error) {
 			if !in.connected {
 				in.out.fail(&HangupError{Version: in.out.version, MaxPacket: in.maxPacket, Err: in.err})
 			}
+			in.releaseWrites()
 			in.out.readerStopped()
 			return 0, in.err
 		}
@@ -156,7 +171,13 @@ func (in *inbound) handle(first byte, packet, body []byte) error {
 		if err := in.checkConnack(body); err != nil {
 			return err
 		}
-	case wire.TypePingresp, wire.TypeDisconnect:
+		in.releaseWrites()
+		in.out.sessionStarted(body[0]&1 != 0)
+	case wire.TypePingresp:
+		if in.onPingresp != nil {
+			in.onPingresp()
+		}
+	case wire.TypeDisconnect:
 	case wire.TypeAuth:
 		if !in.dec.V5 {
 			return fmt.Errorf("an AUTH packet on MQTT 3")
@@ -194,7 +215,7 @@ func (in *inbound) checkConnack(body []byte) error {
 }
 
 // publish decodes and delivers a PUBLISH, and owes its acknowledgement. A QoS 2 message already
-// delivered and awaiting its PUBREL is not delivered again.
+// delivered and awaiting its PUBREL is not delivered again when it comes again (receiveQoS2).
 func (in *inbound) publish(first byte, body []byte) error {
 	if err := in.dec.Publish(first, body, &in.msg); err != nil {
 		return err
@@ -205,7 +226,7 @@ func (in *inbound) publish(first byte, body []byte) error {
 	case 1:
 		in.owe(wire.TypePuback, m.MID)
 	case 2:
-		again := !in.out.receiveQoS2(m.MID)
+		again := !in.out.receiveQoS2(m.MID, m.Dup)
 		in.owe(wire.TypePubrec, m.MID)
 		if again {
 			return nil
@@ -235,37 +256,29 @@ func (in *inbound) traced(first byte, body []byte) {
 	}
 }
 
-// makeRoom keeps the unframed bytes at the front of a buffer that can take more of a packet of size
-// need (0 when the header is incomplete). A large packet's buffer grows as its bytes arrive, never to
-// more than twice what came: a header may claim 256 MiB that never follow.
-func (in *inbound) makeRoom(need int) {
-	if in.r == in.w {
-		in.r, in.w = 0, 0
-		if len(in.buf) > inboundBuf {
-			in.buf = make([]byte, inboundBuf) // one large packet does not pin its buffer for the session
-		}
-	}
-	if in.r > 0 && len(in.buf)-in.r < max(need, 8) {
-		in.w = copy(in.buf, in.buf[in.r:in.w])
-		in.r = 0
-	}
-	if need > len(in.buf) && in.w == len(in.buf) {
-		nb := make([]byte, min(need, 2*len(in.buf)))
-		in.w = copy(nb, in.buf[in.r:in.w])
-		in.buf, in.r = nb, 0
-	}
-}
-
 // fill reads once from the connection, after telling the command that everything so far was delivered.
 func (in *inbound) fill() error {
 	if in.delivered && in.onIdle != nil {
 		in.delivered = false
 		in.onIdle()
 	}
+	in.waiting.Store(true)
 	n, err := in.src.Read(in.buf[in.w:])
+	in.waiting.Store(false)
 	in.w += n
+	in.filled, in.lastRead = in.w == len(in.buf), n
 	in.now = time.Now()
 	return err
 }
+
+func (in *inbound) releaseWrites() {
+	if in.hold != nil {
+		in.out.release(in.hold)
+		in.hold = nil
+	}
+}
+
+// busy says the reader is not waiting on the connection: what it has read may hold the PINGRESP.
+func (in *inbound) busy() bool { return !in.waiting.Load() }
 
 func packetName(typ byte) string { return packetNames[typ&15] }

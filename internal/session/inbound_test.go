@@ -193,3 +193,64 @@ func TestInboundEnforcesOurMaximumPacketSize(t *testing.T) {
 		t.Errorf("err = %#v, want a ProtocolError for 207 bytes over 100", err)
 	}
 }
+
+// A QoS 2 message awaiting its PUBREL is delivered once however often the broker sends it again (with
+// DUP); a PUBLISH with the same identifier and DUP clear is a new message from a broker that forgot the
+// old one (mosquitto after a SIGKILL), and is delivered.
+func TestInboundQoS2ReusedIdentifier(t *testing.T) {
+	var stream []byte
+	stream = append(stream, packet(0x20, []byte{0, 0})...)
+	stream = append(stream, pub(0x34, "q2", 7, []byte("one"))...)
+	stream = append(stream, pub(0x3c, "q2", 7, []byte("one"))...) // again, DUP
+	stream = append(stream, pub(0x34, "q2", 7, []byte("two"))...) // new, the identifier reused
+	stream = append(stream, packet(0x62, []byte{0, 7})...)        // PUBREL
+	got, _, acks, _ := readAll(t, stream, 1000)
+	if len(got) != 2 || got[0].payload != "one" || got[1].payload != "two" {
+		t.Errorf("delivered %q, want one and two, once each", got)
+	}
+	// PUBREC three times, PUBCOMP once.
+	if want := []byte{0x50, 2, 0, 7, 0x50, 2, 0, 7, 0x50, 2, 0, 7, 0x70, 2, 0, 7}; !bytes.Equal(acks, want) {
+		t.Errorf("acknowledgements % x, want % x", acks, want)
+	}
+}
+
+// loopConn returns its data again and again, in reads of at most chunk bytes, until left bytes are
+// read; then io.EOF.
+type loopConn struct {
+	net.Conn
+	data        []byte
+	off         int
+	chunk, left int
+}
+
+func (c *loopConn) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), c.chunk, c.left)], c.data[c.off:])
+	c.off = (c.off + n) % len(c.data)
+	c.left -= n
+	return n, nil
+}
+
+// The receive path of a subscriber: 16-byte QoS 0 messages read in 16 KiB blocks (batchReader's
+// low-water mark), framed and delivered. Per message, nothing allocated.
+func BenchmarkInboundQoS0(b *testing.B) {
+	one := pub(0x30, "x", 0, []byte("000000000000000\n"))
+	var stream []byte
+	for range 4096 {
+		stream = append(stream, one...)
+	}
+	delivered := 0
+	in := newInbound(&loopConn{data: stream, chunk: 16 << 10, left: b.N * len(one)}, Options{
+		Version: V311, OnMessage: func(*message.Message) { delivered++ },
+	}, newOutbound(&writeConn{}, false))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(one)))
+	if _, err := io.Copy(io.Discard, in); err != nil {
+		b.Fatal(err)
+	}
+	if delivered != b.N {
+		b.Fatalf("%d delivered of %d", delivered, b.N)
+	}
+}

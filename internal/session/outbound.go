@@ -33,9 +33,13 @@ type outbound struct {
 
 	writeMu sync.Mutex // whole packets: ours and the library's never interleave
 	werr    error
+	// held, while a new connection waits for its CONNACK, holds our writes (not the library's, whose
+	// CONNECT goes first): what a publisher had under way when the old connection dropped must not
+	// reach the broker before the CONNECT. Closed by release.
+	held chan struct{}
 
 	bufMu sync.Mutex
-	buf   []byte
+	buf   *[]byte // what publish has encoded and not yet written: from writeBufs, for one burst
 
 	window    *window
 	maxPacket uint32
@@ -44,10 +48,10 @@ type outbound struct {
 	writeTimeout time.Duration
 
 	idMu     sync.Mutex
-	state    [65536]byte // per packet id: 0 free, else what it waits for
+	state    idTable // what each packet identifier in use waits for
 	nextID   uint16
 	requests map[uint16]*request // SUBSCRIBE and UNSUBSCRIBE awaiting their acknowledgement
-	received [1024]uint64        // QoS 2 messages received whose PUBREL has not come, by id
+	received idTable             // QoS 2 messages received whose PUBREL has not come
 	// onSubscribed is told each SUBACK (Options.OnEvent's Subscribed); onAck each outcome, with the
 	// write times in sentAt (nil without onAck).
 	onSubscribed func(id uint16, codes []byte)
@@ -74,44 +78,69 @@ const (
 	flushAt = 64 << 10
 )
 
-// pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, with pkt nil, a QoS 2 message whose
-// PUBREL awaits its PUBCOMP.
+// writeBufs lends publish its buffer for a burst of messages, and takes it back with the flush that
+// ends the burst: an idle session holds no write buffer, and a busy one gets the same buffer back
+// from the pool (one per P) without allocating. Shared by every session of the process, as it is
+// only a cache of free memory.
+var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2*flushAt); return &b }}
+
+// pendingPacket is a QoS 1/2 PUBLISH awaiting acknowledgement, or, released, a QoS 2 message whose
+// PUBREL awaits its PUBCOMP. The PUBLISH is kept after its PUBREC for a broker that comes back
+// without the session: it has lost the message with it, and only the PUBLISH delivers it.
 type pendingPacket struct {
-	seq uint64
-	pkt []byte
+	seq      uint64
+	pkt      []byte
+	released bool
 }
 
 func newOutbound(c net.Conn, v5 bool) *outbound {
 	return &outbound{conn: c, v5: v5, nextID: 1}
 }
 
-// attach makes c the connection to write to. What was buffered for the old one is dropped: QoS 0 is
-// at most once, and QoS 1 and 2 go again with resend.
-func (o *outbound) attach(c net.Conn) {
+// attach makes c the connection to write to, holding our writes until release(hold): the reader of
+// c releases them at its CONNACK, or when it stops. What was buffered for the old connection is
+// dropped: QoS 0 is at most once, and QoS 1 and 2 go again with resend.
+func (o *outbound) attach(c net.Conn) (hold chan struct{}) {
+	hold = make(chan struct{})
 	o.bufMu.Lock()
-	o.buf = o.buf[:0]
+	o.putBuf()
 	o.sentAt.drop()
 	o.bufMu.Unlock()
 	o.writeMu.Lock()
-	o.conn, o.werr = c, nil
+	if o.held != nil {
+		close(o.held) // the connection it was for is given up: its waiters wait for this one
+	}
+	o.conn, o.werr, o.held = c, nil, hold
 	o.writeMu.Unlock()
 	o.idMu.Lock()
-	for id, st := range o.state {
-		if st == waitSuback { // the old connection's SUBSCRIBE will never be acknowledged
-			o.state[id] = 0
-		}
-	}
+	// The old connection's SUBSCRIBE and UNSUBSCRIBE will never be acknowledged.
+	o.state.deleteIf(func(wait byte) bool { return wait == waitSuback })
 	for id, r := range o.requests {
 		r.fail(errConnectionLost)
 		delete(o.requests, id)
 	}
 	o.fatal = nil
 	o.idMu.Unlock()
+	return hold
+}
+
+// release lets our writes through to the connection hold was made for (attach), if it is still
+// held; nil releases whatever is (the connection failed before its CONNACK: the writes fail on it).
+func (o *outbound) release(hold chan struct{}) {
+	o.writeMu.Lock()
+	if o.held != nil && (hold == nil || o.held == hold) {
+		close(o.held)
+		o.held = nil
+	}
+	o.writeMu.Unlock()
 }
 
 // resend writes every unacknowledged QoS 1/2 message again, oldest first, with DUP set, and the PUBREL
-// of every QoS 2 message the broker had received: what a new connection owes the broker.
-func (o *outbound) resend() error {
+// of every QoS 2 message the broker had received: what a new connection owes the broker. When the broker
+// kept no session (sessionPresent false), the QoS 2 messages it had received went with it, unreleased
+// (mosquitto forwards a QoS 2 message on its PUBREL): they are published again instead, where a PUBREL
+// would be answered with a PUBCOMP for a message that is gone, and counted as delivered.
+func (o *outbound) resend(sessionPresent bool) error {
 	o.idMu.Lock()
 	ids := make([]uint16, 0, len(o.pending))
 	for id := range o.pending {
@@ -121,9 +150,13 @@ func (o *outbound) resend() error {
 	var out []byte
 	for _, id := range ids {
 		p := o.pending[id]
-		if p.pkt == nil {
+		if p.released && sessionPresent {
 			out = wire.AppendPubrel(out, id)
 			continue
+		}
+		if p.released {
+			p.released = false
+			o.state.set(id, waitPubrec)
 		}
 		p.pkt[0] |= 8 // DUP
 		out = append(out, p.pkt...)
@@ -159,10 +192,21 @@ func (o *outbound) readerStopped() {
 	}
 }
 
-// write sends one or more whole packets for the library or for us.
+// write sends one or more whole packets of ours, once the connection has its CONNACK.
 func (o *outbound) write(p ...[]byte) (int, error) {
 	o.writeMu.Lock()
+	for o.held != nil {
+		hold := o.held
+		o.writeMu.Unlock()
+		<-hold
+		o.writeMu.Lock()
+	}
 	defer o.writeMu.Unlock()
+	return o.writeLocked(p...)
+}
+
+// writeLocked writes, with writeMu held.
+func (o *outbound) writeLocked(p ...[]byte) (int, error) {
 	if o.werr != nil {
 		return 0, o.werr
 	}
@@ -210,13 +254,17 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 	m.MID = id // for the caller to show (pub -v); 0 at QoS 0
 	o.bufMu.Lock()
 	defer o.bufMu.Unlock()
-	start := len(o.buf)
-	o.buf = wire.AppendPublishHeader(o.buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
+	if o.buf == nil {
+		o.buf = writeBufs.Get().(*[]byte)
+	}
+	buf := o.buf
+	start := len(*buf)
+	*buf = wire.AppendPublishHeader(*buf, o.v5, m.Topic, m.QoS, m.Retain, false, id, props, len(m.Payload))
 	if id != 0 {
 		o.sentAt.queue(id)
 	}
 	if id != 0 && o.keep {
-		pkt := append(append(make([]byte, 0, len(o.buf)-start+len(m.Payload)), o.buf[start:]...), m.Payload...)
+		pkt := append(append(make([]byte, 0, len(*buf)-start+len(m.Payload)), (*buf)[start:]...), m.Payload...)
 		o.idMu.Lock()
 		if o.pending == nil {
 			o.pending = make(map[uint16]*pendingPacket)
@@ -226,16 +274,16 @@ func (o *outbound) publish(ctx context.Context, m *message.Message, done <-chan 
 		o.idMu.Unlock()
 	}
 	if len(m.Payload) < flushAt {
-		o.buf = append(o.buf, m.Payload...)
-		if len(o.buf) < flushAt {
+		*buf = append(*buf, m.Payload...)
+		if len(*buf) < flushAt {
 			return nil
 		}
 		return o.flushLocked()
 	}
 	// A large payload is written from where it is rather than copied.
 	o.sentAt.stamp()
-	_, err := o.write(o.buf, m.Payload)
-	o.buf = o.buf[:0]
+	_, err := o.write(*buf, m.Payload)
+	o.putBuf()
 	return err
 }
 
@@ -247,31 +295,49 @@ func (o *outbound) flush() error {
 }
 
 func (o *outbound) flushLocked() error {
-	if len(o.buf) == 0 {
+	if o.buf == nil {
 		return nil
 	}
-	o.sentAt.stamp()
-	_, err := o.write(o.buf)
-	if cap(o.buf) > 4*flushAt {
-		o.buf = nil
-	} else {
-		o.buf = o.buf[:0]
+	var err error
+	if len(*o.buf) > 0 {
+		o.sentAt.stamp()
+		_, err = o.write(*o.buf)
 	}
+	o.putBuf()
 	return err
+}
+
+// putBuf gives the write buffer back to the pool, emptied; one that grew large for a message's
+// properties is left to the collector rather than kept for every burst after.
+func (o *outbound) putBuf() {
+	if o.buf == nil {
+		return
+	}
+	if cap(*o.buf) <= 4*flushAt {
+		*o.buf = (*o.buf)[:0]
+		writeBufs.Put(o.buf)
+	}
+	o.buf = nil
 }
 
 // take returns a free identifier for a message of this QoS; the window guarantees there is one.
 func (o *outbound) take(qos byte) uint16 {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
-	for o.state[o.nextID] != 0 {
+	wait := byte(waitPuback)
+	if qos == 2 {
+		wait = waitPubrec
+	}
+	return o.takeLocked(wait)
+}
+
+// takeLocked returns the next identifier not in use, marked as waiting for wait.
+func (o *outbound) takeLocked(wait byte) uint16 {
+	for o.state.get(o.nextID) != 0 {
 		o.next()
 	}
 	id := o.nextID
-	o.state[id] = waitPuback
-	if qos == 2 {
-		o.state[id] = waitPubrec
-	}
+	o.state.set(id, wait)
 	o.next()
 	return id
 }
@@ -296,10 +362,13 @@ func (o *outbound) libraryWrite(p []byte) (int, error) {
 		}
 		o.idMu.Unlock()
 	}
+	// Not held (write): the CONNECT is what the hold waits behind.
+	o.writeMu.Lock()
+	defer o.writeMu.Unlock()
 	if ours == nil {
-		return o.write(p)
+		return o.writeLocked(p)
 	}
-	_, err := o.write(ours)
+	_, err := o.writeLocked(ours)
 	return len(p), err
 }
 
@@ -344,27 +413,31 @@ func (o *outbound) ack(typ byte, body []byte) error {
 		want = waitPubrec
 	}
 	o.idMu.Lock()
-	if typ == wire.TypePuback && o.state[id] == waitPubrec {
+	st := o.state.get(id)
+	if typ == wire.TypePuback && st == waitPubrec {
 		// A broker that takes QoS 2 as QoS 1 (RabbitMQ): the message may be delivered twice, or, if the
 		// broker drops it, never; libmosquitto calls it a protocol error, and so does this.
 		o.idMu.Unlock()
 		return &ProtocolError{PubackForQoS2: true, Err: fmt.Errorf("PUBACK for the QoS 2 message %d", id)}
 	}
-	if o.state[id] != want {
+	if st != want {
 		// libmosquitto warns and carries on; a stray acknowledgement loses nothing of ours.
 		o.idMu.Unlock()
 		return nil
 	}
 	if typ == wire.TypePubrec && !wire.Failed(reason) {
-		o.state[id] = waitPubcomp
+		o.state.set(id, waitPubcomp)
 		if p := o.pending[id]; p != nil {
-			p.pkt = nil // from now on, only the PUBREL is owed
+			p.released = true // from now on, the PUBREL is owed
 		}
 		o.idMu.Unlock()
-		_, err := o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
-		return err
+		// A PUBREL the connection cannot take is owed on the next one (resend), as the connection is
+		// lost: the reader learns of it with its next read, as of a failed acknowledgement (owe). It is
+		// no protocol error, which would end a reconnecting session for good.
+		_, _ = o.write(wire.AppendPubrel(make([]byte, 0, 4), id))
+		return nil
 	}
-	o.state[id] = 0
+	o.state.del(id)
 	delete(o.pending, id)
 	o.idMu.Unlock()
 	o.settled(id, want, reason)

@@ -279,8 +279,8 @@ func TestOutboundKeepsAPublishThatWaitedOnADeadConnection(t *testing.T) {
 	Receive(t, dead.wrote, "flush of the first message into the dead connection") // by the second publish
 
 	next := &writeConn{}
-	o.attach(next)
-	if err := o.resend(); err != nil {
+	o.release(o.attach(next)) // as the CONNACK would
+	if err := o.resend(true); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.ack(wire.TypePuback, []byte{0, 1}); err != nil { // the resent first message makes room

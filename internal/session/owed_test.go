@@ -99,15 +99,16 @@ func TestRefusedPublishes(t *testing.T) {
 	p.disconnect(s, "a refused PUBREC owes no PUBREL")
 }
 
-// After a reconnect the client owes the broker exactly what was not finished: the PUBREL of a QoS 2
-// message whose PUBREC came, and the QoS 1/2 publishes not acknowledged, again with DUP. What was
-// acknowledged is forgotten: resending it would deliver it twice, on every reconnect.
+// After a reconnect to a broker that kept the session, the client owes it exactly what was not
+// finished: the PUBREL of a QoS 2 message whose PUBREC came, and the QoS 1/2 publishes not
+// acknowledged, again with DUP. What was acknowledged is forgotten: resending it would deliver it
+// twice, on every reconnect. (Without the session, see TestReconnectWithoutTheSessionPublishesAgain.)
 func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 	for _, v := range versions {
 		t.Run(v.name, func(t *testing.T) {
 			d, peers := listen(t)
 			s, p := connectTo(t, session.Options{
-				Version: v.v, ClientID: "owed", CleanSession: true, MaxInflight: 10,
+				Version: v.v, ClientID: "owed", MaxInflight: 10,
 				Reconnect: &session.Reconnect{MaxDelay: time.Second},
 			}, d, peers)
 			ctx := session.Bounded(t)
@@ -136,7 +137,7 @@ func TestReconnectResendsOnlyWhatIsOwed(t *testing.T) {
 			p.c.Close()
 
 			p = session.Receive(t, peers, "the client's new connection")
-			p.accept()
+			p.acceptKept()
 			if got := p.next(); got.Type() != fakebroker.PUBREL || got.ID() != received {
 				t.Fatalf("first packet after the reconnect: %s, want PUBREL id %d (only what is owed is sent again)", describe(got), received)
 			}

@@ -333,7 +333,7 @@ func (r *reconnecting) attempt() (Session, error) {
 			}
 		}
 	}
-	if err := r.out.resend(); err != nil {
+	if err := r.out.resend(s.Server().SessionPresent); err != nil {
 		_ = s.Disconnect(context.Background(), nil)
 		return nil, fmt.Errorf("sending unacknowledged messages again: %w", err)
 	}

@@ -38,12 +38,7 @@ func (o *outbound) send(packets ...outgoing) ([]*request, []uint16, error) {
 		o.requests = make(map[uint16]*request)
 	}
 	for i, p := range packets {
-		for o.state[o.nextID] != 0 {
-			o.next()
-		}
-		id := o.nextID
-		o.state[id] = waitSuback
-		o.next()
+		id := o.takeLocked(waitSuback)
 		reqs[i], ids[i] = &request{typ: p.ack, done: make(chan struct{})}, id
 		o.requests[id] = reqs[i]
 		buf = append(buf, p.build(id)...)
@@ -76,7 +71,7 @@ func (o *outbound) forget(id uint16, r *request) {
 	o.idMu.Lock()
 	if o.requests[id] == r {
 		delete(o.requests, id)
-		o.state[id] = 0
+		o.state.del(id)
 	}
 	o.idMu.Unlock()
 }
@@ -101,7 +96,7 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 		return nil
 	}
 	delete(o.requests, id)
-	o.state[id] = 0
+	o.state.del(id)
 	o.idMu.Unlock()
 	r.codes = append([]byte(nil), codes...)
 	if typ == wire.TypeSuback && o.onSubscribed != nil {
@@ -112,22 +107,37 @@ func (o *outbound) requestAcked(typ byte, body []byte) error {
 }
 
 // receiveQoS2 notes a QoS 2 message received; false when it was already received and its PUBREL has not
-// come (the broker sent it again): it must not be delivered twice. The note outlives the connection, as
-// the broker's PUBREL may come on the next one.
-func (o *outbound) receiveQoS2(id uint16) bool {
+// come, and the broker sent it again (dup): it must not be delivered twice. The note outlives the
+// connection, as the broker's PUBREL may come on the next one. A PUBLISH with that identifier and DUP
+// clear is a new message: a sender sets DUP on every PUBLISH it sends again (MQTT-3.3.1-1), and only
+// reuses an identifier it has forgotten, as mosquitto does after a SIGKILL took the state its last
+// autosave did not hold. Taking it for the old one would lose it.
+func (o *outbound) receiveQoS2(id uint16, dup bool) bool {
 	o.idMu.Lock()
 	defer o.idMu.Unlock()
-	if o.received[id/64]&(1<<(id%64)) != 0 {
+	if o.received.get(id) != 0 && dup {
 		return false
 	}
-	o.received[id/64] |= 1 << (id % 64)
+	o.received.set(id, 1)
 	return true
+}
+
+// sessionStarted is told by the CONNACK whether the broker kept the session. A new session numbers its
+// messages afresh: a QoS 2 message of the old one awaiting its PUBREL must not keep a new message with
+// the same identifier from being delivered.
+func (o *outbound) sessionStarted(present bool) {
+	if present {
+		return
+	}
+	o.idMu.Lock()
+	o.received = idTable{}
+	o.idMu.Unlock()
 }
 
 // releaseReceived forgets a QoS 2 message once its PUBREL has come.
 func (o *outbound) releaseReceived(id uint16) {
 	o.idMu.Lock()
-	o.received[id/64] &^= 1 << (id % 64)
+	o.received.del(id)
 	o.idMu.Unlock()
 }
 

@@ -61,12 +61,14 @@ func connectOnce(ctx context.Context, opts Options, out *outbound) (Session, err
 	if opts.Version == V5 {
 		s, err := dialV5(ctx, opts, conn, out)
 		if err != nil {
+			out.release(nil) // what waited for its CONNACK fails on it instead of waiting for ever
 			return nil, err
 		}
 		return s, nil
 	}
 	s, err := dialV3(ctx, opts, conn, out)
 	if err != nil {
+		out.release(nil)
 		return nil, err
 	}
 	return s, nil

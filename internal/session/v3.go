@@ -24,9 +24,20 @@ type v3 struct {
 }
 
 func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v3, error) {
-	out.attach(conn)
+	hold := out.attach(conn)
 	s := &v3{out: out}
 	s.life.init()
+	in := newInbound(conn, opts, s.out)
+	in.hold = hold
+	// The keep-alive is ours (pinger), not paho's: paho's gives up on a PINGRESP that a busy reader has
+	// not read yet. Its CONNECT, which would say 0, is replaced by ours (out.connect). paho counted only
+	// its own packets (CONNECT, PINGREQ, CONNACK, PINGRESP; every PUBLISH and acknowledgement is ours),
+	// and so does the pinger here: a ping every keep-alive.
+	ping := &pinger{busy: in.busy, failed: func(err error) {
+		s.life.lost(err)
+		_ = conn.Close() // paho's reader ends, and paho with it
+	}}
+	in.onPingresp = ping.PingResp
 	o := pahov3.NewClientOptions()
 	// The broker URL is only a label: the connection is already open and handed over below.
 	o.AddBroker("tcp://" + net.JoinHostPort(opts.Dial.Host, fmt.Sprint(opts.Dial.Port)))
@@ -36,15 +47,12 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 			return nil, errors.New("reconnecting is not supported by this session")
 		}
 		used = true
-		return newInbound(conn, opts, s.out), nil
+		return in, nil
 	})
 	o.SetProtocolVersion(uint(opts.Version))
 	o.SetClientID(opts.ClientID)
 	o.SetCleanSession(opts.CleanSession)
-	o.SetKeepAlive(opts.KeepAlive)
-	// paho checks every quarter keep-alive (at most 5 s) and pings after a keep-alive of silence; giving
-	// the PINGRESP a quarter keep-alive notices a stalled link within one and a half keep-alives.
-	o.SetPingTimeout(opts.KeepAlive / 4)
+	o.SetKeepAlive(0)
 	o.SetAutoReconnect(false)
 	o.SetConnectRetry(false)
 	o.SetOrderMatters(true)
@@ -89,6 +97,7 @@ func dialV3(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v
 	if s.out.window == nil {
 		s.out.start(size, 0)
 	}
+	go func() { _ = ping.run(s.life.done, in, opts.KeepAlive) }()
 	return s, nil
 }
 

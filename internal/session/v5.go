@@ -25,15 +25,17 @@ type v5 struct {
 }
 
 func dialV5(ctx context.Context, opts Options, conn net.Conn, out *outbound) (*v5, error) {
-	out.attach(conn)
+	hold := out.attach(conn)
 	s := &v5{opts: opts, out: out}
 	s.life.init()
-	pc := newPacketConn(newInbound(conn, opts, s.out))
+	in := newInbound(conn, opts, s.out)
+	in.hold = hold
+	pc := newPacketConn(in)
 	cfg := paho.ClientConfig{
 		Conn:          pc,
 		Session:       state.NewInMemory(),
 		PacketTimeout: 24 * time.Hour, // every wait is bounded by the caller's context instead
-		PingHandler:   &pinger{failed: func(err error) { s.life.lost(err) }},
+		PingHandler:   &pinger{failed: func(err error) { s.life.lost(err) }, busy: in.busy},
 		// inbound delivers and acknowledges every PUBLISH; paho never sees one.
 		OnClientError: func(err error) { s.life.lost(s.out.cause(err)) },
 		OnServerDisconnect: func(d *paho.Disconnect) {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"mqtt/internal/message"
+	"mqtt/internal/payloadkind"
 )
 
 // Decoder turns a message into what the view shows of its payload: line for the table (one line; the view
@@ -22,12 +22,12 @@ func DefaultDecoder(m *message.Message) (line, pretty string) {
 	switch {
 	case len(p) == 0:
 		return "", ""
-	case looksJSON(p) && json.Valid(p):
+	case looksJSON(p) && payloadkind.IsJSON(p):
 		var c, ind bytes.Buffer
 		_ = json.Compact(&c, p)
 		_ = json.Indent(&ind, bytes.TrimSpace(p), "", "  ")
 		return c.String(), ind.String()
-	case isText(p):
+	case payloadkind.IsText(p):
 		return string(p), string(p)
 	}
 	return hexLine(p), hexDump(p)
@@ -37,24 +37,6 @@ func DefaultDecoder(m *message.Message) (line, pretty string) {
 func looksJSON(p []byte) bool {
 	p = bytes.TrimLeft(p, " \t\r\n")
 	return len(p) > 0 && (p[0] == '{' || p[0] == '[')
-}
-
-// isText is format's rule for the terminal view: valid UTF-8 with no NUL and few control characters
-// other than tab, line feed and carriage return. Small-valued binary (a counter, protobuf) is valid UTF-8
-// too, and reads better in hex than as a row of control pictures.
-func isText(b []byte) bool {
-	ctl := 0
-	for i, c := range b {
-		switch {
-		case c == 0:
-			return false
-		case c < ' ' && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			ctl++
-		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f: // a C1 control
-			ctl++
-		}
-	}
-	return ctl*9 <= len(b) && utf8.Valid(b)
 }
 
 const hexDigits = "0123456789abcdef"

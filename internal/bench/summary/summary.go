@@ -123,8 +123,12 @@ func role(b *strings.Builder, r *result.Result, ro *result.Role, o Options) {
 		}
 		return float64(n) / secs
 	}
-	fmt.Fprintf(b, "\n%s stats: %s msgs/s ~ %s/s (%s msgs in %s, %d clients)\n", title,
-		Rate(per(t.Messages)), Bytes(per(t.Bytes)), Count(t.Messages), r.Elapsed().Round(time.Millisecond), t.Clients)
+	unit := "msgs" // what the role counts: a conn run counts connections made
+	if ro.Name == result.Conn {
+		unit = "connects"
+	}
+	fmt.Fprintf(b, "\n%s stats: %s %s/s ~ %s/s (%s %s in %s, %s)\n", title,
+		Rate(per(t.Messages)), unit, Bytes(per(t.Bytes)), Count(t.Messages), unit, r.Elapsed().Round(time.Millisecond), plural(t.Clients, "client"))
 	if len(ro.Clients) == 0 {
 		return
 	}
@@ -137,7 +141,7 @@ func role(b *strings.Builder, r *result.Result, ro *result.Role, o Options) {
 		clients = clients[:limit]
 	}
 	for _, c := range clients {
-		fmt.Fprintf(b, " [%d] %s msgs/s ~ %s/s (%s msgs)", c.Index, Rate(per(c.Messages)), Bytes(per(c.Bytes)), Count(c.Messages))
+		fmt.Fprintf(b, " [%d] %s %s/s ~ %s/s (%s %s)", c.Index, Rate(per(c.Messages)), unit, Bytes(per(c.Bytes)), Count(c.Messages), unit)
 		if c.ID != "" {
 			fmt.Fprintf(b, " %s", c.ID)
 		}
@@ -151,7 +155,14 @@ func role(b *strings.Builder, r *result.Result, ro *result.Role, o Options) {
 		lo, hi, sum = min(lo, c.Messages), max(hi, c.Messages), sum+c.Messages
 	}
 	avg := sum / uint64(len(ro.Clients))
-	fmt.Fprintf(b, " min %s | avg %s | max %s msgs/s per client\n", Rate(per(lo)), Rate(per(avg)), Rate(per(hi)))
+	fmt.Fprintf(b, " min %s | avg %s | max %s %s/s per client\n", Rate(per(lo)), Rate(per(avg)), Rate(per(hi)), unit)
+}
+
+func plural[N ~int | ~uint64](n N, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // latencyRows are the histograms the summary shows, in order, with their labels.

@@ -193,3 +193,23 @@ func TestProgressBarOnATerminal(t *testing.T) {
 		t.Fatalf("bar output %q", out)
 	}
 }
+
+// A conn run counts connections, and one client is not "1 clients".
+func TestSummaryConnWords(t *testing.T) {
+	r := pubsub()
+	r.Settings.Scenario = "conn"
+	r.Roles = []result.Role{{Name: result.Conn, Clients: []result.Client{{Index: 0, Messages: 1}}}}
+	var b bytes.Buffer
+	if err := Write(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"connects/s", "(1 connects in ", ", 1 client)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "msgs") {
+		t.Errorf("a conn summary speaks of msgs:\n%s", out)
+	}
+}

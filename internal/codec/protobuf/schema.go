@@ -269,7 +269,9 @@ func (s *Schema) Encode(dst, jsonText []byte) ([]byte, error) {
 	if err := (protojson.UnmarshalOptions{}).Unmarshal(jsonText, s.msg); err != nil {
 		return dst, &jsonvalue.FieldError{Err: cleanProtoError(err)}
 	}
-	out, err := (proto.MarshalOptions{}).MarshalAppend(dst, s.msg)
+	// Deterministic: a dynamic message ranges its fields in map order, and the same JSON should make
+	// the same bytes every run.
+	out, err := (proto.MarshalOptions{Deterministic: true}).MarshalAppend(dst, s.msg)
 	if err != nil {
 		return dst, &jsonvalue.FieldError{Err: cleanProtoError(err)}
 	}
