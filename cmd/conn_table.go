@@ -68,7 +68,7 @@ var connTable = []connFlag{
 	{names: []string{"pw", "P"}, usage: "password (visible in ps: prefer --password-file or MQTT_PASSWORD)", group: groupLogin, key: "password", password: true},
 	{names: []string{"password-file"}, usage: "read the password from the first line of `FILE`", group: groupLogin, key: "password-file", path: true, password: true},
 	{names: []string{"password-prompt"}, kind: switchFlag, usage: "ask for the password on the terminal (with -u)", group: groupLogin, key: "password-prompt", password: true},
-	{names: []string{"profile"}, usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)", group: groupConnection,
+	{names: []string{"profile"}, usage: "options of profile `NAME` (default: MQTT_PROFILE or the file's)", group: groupConnection,
 		// Listed by `mqtt profile list` as the user presses Tab: the first word of each of its lines is a
 		// name (the default one is followed by "(default)").
 		values: completion.Values{Listed: []string{"profile", "list"}}},

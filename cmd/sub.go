@@ -54,7 +54,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retained-only", Usage: "print retained messages only, exit at the first one that is not"},
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
-		&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "print each topic on a fixed line of its own, redrawn in place (mosquitto 2.1's -w; one-line payloads, as many topics as the terminal has lines)"},
+		&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "print each topic on a line of its own, rewritten in place (mosquitto 2.1)"},
 	}, outputFlags()...)
 	flags = append(flags, contentFlags()...)
 	flags = append(flags, reconnectFlags()...)

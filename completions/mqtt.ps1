@@ -37,19 +37,19 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('null-message', 'n'); Usage = 'send a zero-length message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'quality of service: 0, 1 or 2'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'retain the message'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('repeat'); Usage = 'publish the message N times; 0 for ever (until interrupted or --duration)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('repeat'); Usage = 'publish N times; 0 for ever (or until --duration)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('count'); Usage = 'the same as --repeat N'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('repeat-delay'); Usage = 'SECONDS between messages (2.5, or a duration like 1m30s)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('jitter'); Usage = 'vary each --repeat-delay at random by up to this many SECONDS either way'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'publish at most N/s messages a second (or N/m, N/h); with -l and --repeat'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('jitter'); Usage = 'vary each --repeat-delay at random by up to SECONDS either way'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'at most N/s messages a second (or N/m, N/h), with -l or --repeat'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'stop after SECONDS (or 10m), then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in payload, topic, properties: see --template-help'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('seed'); Usage = 'seed --template''s and --size''s randomness with N, to repeat a run'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages unacknowledged at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, a line per message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('encode'); Usage = 'send each JSON message as FORMAT: cbor msgpack protobuf avro sparkplug json text hex base64'; TakesValue = $true; Words = @('text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
@@ -80,7 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -129,7 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('retained-only'); Usage = 'print retained messages only, exit at the first one that is not'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('retain-as-published'); Usage = 'v5: keep the retain flag as published'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('random-filter'); Usage = 'print only this PERCENT of messages, chosen at random'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('watch', 'w'); Usage = 'print each topic on a fixed line of its own, redrawn in place (mosquitto 2.1''s -w; one-line payloads, as many topics as the terminal has lines)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('watch', 'w'); Usage = 'print each topic on a line of its own, rewritten in place (mosquitto 2.1)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('verbose', 'v'); Usage = 'print "topic payload"'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('N'); Usage = 'do not print a newline after each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('format', 'F'); Usage = 'print with a mosquitto_sub format string (see the man page)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -247,7 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -311,7 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -398,7 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -532,7 +532,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -612,7 +612,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -692,7 +692,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -758,7 +758,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
