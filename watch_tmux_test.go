@@ -150,12 +150,13 @@ func TestSubWatchInTmux(t *testing.T) {
 	w.Keys("C-c")
 }
 
-// --filter leaves out what its jq expression is false for; --field picks the number of the sparkline.
+// --filter leaves out what its jq expression is false for; --field picks the number of the sparkline, from
+// the payload as --decode reads it.
 func TestWatchFilterAndFieldInTmux(t *testing.T) {
 	b := brokertest.Start(t, transport.TCP)
 	port := strconv.Itoa(b.Port(transport.TCP))
 	w := startInTmux(t, 100, 20, []string{"NO_COLOR=1"}, "watch", "-p", port, "-t", "f/#",
-		"--filter", `.topic != "f/skip"`, "--field", ".payload | fromjson | .t")
+		"--filter", `.topic != "f/skip"`, "--field", ".payload.t", "--decode", "json")
 	w.WaitText("0 topics")
 	mqttInWith(t, "f/skip {\"t\":9}\nf/s {\"t\":1}\nf/s {\"t\":5}\nf/s {\"t\":3}\nf/skip x\n", "pub", "-p", port, "-l", "--line-topic", " ")
 	screen := w.WaitText("3 msgs")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/codec"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/jq"
 	"mqtt/internal/message"
@@ -29,6 +30,10 @@ type watchOptions struct {
 	Color        bool
 	Filter       *jq.Query // --filter; nil for none
 	Field        *jq.Query // --field; nil reads a payload that is a number
+	// newDecoder makes a decoder of --decode's format (auto without it), one for each goroutine that
+	// decodes; Decode is whether --decode was given.
+	newDecoder func() (*codec.Decoder, error)
+	Decode     bool
 }
 
 func watchCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -37,10 +42,11 @@ func watchCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.StringSliceFlag{Name: "filter-out", KeepSpace: true, Aliases: []string{"T"}, Usage: "leave out topics matching this filter (repeatable)"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service of the subscriptions"},
 		&cli.BoolFlag{Name: "R", Usage: "leave out retained messages"},
-		&cli.StringFlag{Name: "filter", Usage: "show only the messages the jq `EXPR` is true for (.topic, .payload as text, .qos, .retain)"},
-		&cli.StringFlag{Name: "field", Usage: "draw the sparkline of the number the jq `EXPR` picks (.payload | fromjson | .temp)"},
+		&cli.StringFlag{Name: "filter", Usage: "show only the messages the jq `EXPR` is true for (.topic, .payload, .qos, .retain)"},
+		&cli.StringFlag{Name: "field", Usage: "draw the sparkline of the number the jq `EXPR` picks (.payload.temp)"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour: auto, always or never; NO_COLOR is honoured"},
 	}
+	flags = append(flags, decodeFlags()...)
 	flags = append(flags, reconnectFlags()...)
 	flags = append(flags, connFlags("311")...)
 	return &cli.Command{
@@ -103,6 +109,19 @@ func parseWatch(c *cli.Context, streams *iostreams.IOStreams) (*watchOptions, er
 			return nil, perr
 		}
 	}
+	for _, f := range []string{"proto", "type", "proto-path", "avro-schema"} {
+		if isSet(c, f) && !isSet(c, "decode") {
+			return nil, usageErr(errSubFormat, fmt.Sprintf("--%s says how --decode reads payloads: add --decode %s.", f, schemaFormat(f)))
+		}
+	}
+	format := codec.Auto
+	if isSet(c, "decode") {
+		format, o.Decode = c.String("decode"), true
+	}
+	o.newDecoder = func() (*codec.Decoder, error) { return codec.NewDecoder(codecOptions(c, format)) }
+	if _, err := o.newDecoder(); err != nil {
+		return nil, codecErr("--decode", err)
+	}
 	if isSet(c, "filter") {
 		if o.Filter, perr = compileJQ("filter", c.String("filter")); perr != nil {
 			return nil, perr
@@ -129,7 +148,11 @@ func (storeConsumer) Idle() error                        { return nil }
 func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams) error {
 	so := watch.StoreOptions{}
 	if o.Field != nil {
-		so.Number = jqNumber(ctx, o.Field)
+		so.Number = jqNumber(ctx, o.Field, o.decoder())
+	}
+	if o.Decode {
+		// The store decodes each message in order as it counts it: a Sparkplug B decoder needs every one.
+		so.Decode = watchDecoder(o.decoder())
 	}
 	store := watch.NewStore(so)
 	subs := make([]session.Subscription, len(o.Topics))
@@ -145,7 +168,7 @@ func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams
 		FilterOut: o.FilterOut, SkipRetained: o.SkipRetained, Consumer: storeConsumer{store},
 	}
 	if o.Filter != nil {
-		ro.Filter = jqKeep(ctx, o.Filter)
+		ro.Filter = jqKeep(ctx, o.Filter, o.decoder())
 	}
 	r := receive.New(ro)
 	opts := *o.conn
@@ -191,6 +214,12 @@ func runWatch(ctx context.Context, o *watchOptions, streams *iostreams.IOStreams
 		return receiveError(rerr)
 	}
 	return nil
+}
+
+// decoder is a decoder of its own for one goroutine; parseWatch has made one already, so it cannot fail.
+func (o *watchOptions) decoder() *codec.Decoder {
+	d, _ := o.newDecoder()
+	return d
 }
 
 // watchStatus words a session event for the view's header; "" is all well.

@@ -32,9 +32,9 @@ __mqtt_spec() {
         ;;
     'mqtt watch')
         subs=''
-        flags='--topic -t --filter-out -T --qos -q -R --filter --field --color --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='topic t filter-out T qos q filter field color reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='topic t filter-out T property D'
+        flags='--topic -t --filter-out -T --qos -q -R --filter --field --color --decode --proto --type --proto-path --avro-schema --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t filter-out T qos q filter field color decode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='topic t filter-out T proto-path property D'
         ;;
     'mqtt bench')
         subs='pubsub pub sub conn calibrate merge help'
@@ -220,7 +220,8 @@ __mqtt_values() {
         case $2 in
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'color') choices='auto always never' ;;
-        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
+        'decode') choices='auto text json cbor msgpack protobuf avro sparkplug hex base64' ;;
+        'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;

@@ -10,7 +10,7 @@ function __mqtt_valued
         case 'mqtt rr'
             contains -- $argv[2] topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt watch'
-            contains -- $argv[2] topic t filter-out T qos q filter field color reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
+            contains -- $argv[2] topic t filter-out T qos q filter field color decode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt bench'
             contains -- $argv[2] pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1
         case 'mqtt broker'
@@ -361,9 +361,14 @@ complete -c mqtt -n '__mqtt_is mqtt watch' -l topic -o t -x -d 'topic filter to 
 complete -c mqtt -n '__mqtt_is mqtt watch' -l filter-out -o T -x -d 'leave out topics matching this filter (repeatable)'
 complete -c mqtt -n '__mqtt_is mqtt watch' -l qos -o q -x -a '0 1 2' -d 'quality of service of the subscriptions'
 complete -c mqtt -n '__mqtt_is mqtt watch' -o R -d 'leave out retained messages'
-complete -c mqtt -n '__mqtt_is mqtt watch' -l filter -x -d 'show only the messages the jq EXPR is true for (.topic, .payload as text, .qos, .retain)'
-complete -c mqtt -n '__mqtt_is mqtt watch' -l field -x -d 'draw the sparkline of the number the jq EXPR picks (.payload | fromjson | .temp)'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l filter -x -d 'show only the messages the jq EXPR is true for (.topic, .payload, .qos, .retain)'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l field -x -d 'draw the sparkline of the number the jq EXPR picks (.payload.temp)'
 complete -c mqtt -n '__mqtt_is mqtt watch' -l color -x -a 'auto always never' -d 'colour: auto, always or never; NO_COLOR is honoured'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l decode -x -a 'auto text json cbor msgpack protobuf avro sparkplug hex base64' -d 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l proto -r -F -d 'protobuf: the .proto FILE declaring the message (else schema-less)'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l type -x -d 'protobuf: the message type, package.Message'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l proto-path -r -F -d 'protobuf: a DIR to find imports in (repeatable)'
+complete -c mqtt -n '__mqtt_is mqtt watch' -l avro-schema -r -F -d 'avro: the schema, an .avsc FILE'
 complete -c mqtt -n '__mqtt_is mqtt watch' -l no-reconnect -d 'end when the connection drops, instead of connecting again'
 complete -c mqtt -n '__mqtt_is mqtt watch' -l reconnect -d 'connect again when the connection drops (the default)'
 complete -c mqtt -n '__mqtt_is mqtt watch' -l reconnect-max-delay -x -d 'the longest wait between attempts, in SECONDS (or a duration)'

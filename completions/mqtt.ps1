@@ -289,9 +289,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('filter-out', 'T'); Usage = 'leave out topics matching this filter (repeatable)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'quality of service of the subscriptions'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
                 @{ Names = @('R'); Usage = 'leave out retained messages'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('filter'); Usage = 'show only the messages the jq EXPR is true for (.topic, .payload as text, .qos, .retain)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('field'); Usage = 'draw the sparkline of the number the jq EXPR picks (.payload | fromjson | .temp)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('filter'); Usage = 'show only the messages the jq EXPR is true for (.topic, .payload, .qos, .retain)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('field'); Usage = 'draw the sparkline of the number the jq EXPR picks (.payload.temp)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('color'); Usage = 'colour: auto, always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
