@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"mqtt/internal/codec"
 	"mqtt/internal/iostreams"
 	"mqtt/internal/jq"
 	"mqtt/internal/message"
@@ -97,12 +98,13 @@ func (o *pubOptions) parseReplay(c *cli.Context) *problem {
 	return nil
 }
 
-// keep is --filter over the recorded messages, before they are moved: a message the expression fails on
-// is left out and counted.
+// keep is --filter over the recorded messages, before they are moved, with the payload decoded auto as
+// sub's --filter sees it: a message the expression fails on is left out and counted.
 func (r *replayOptions) keep(ctx context.Context) func(*message.Message) bool {
 	f := jq.NewFilter(r.Filter)
+	d, _ := codec.NewDecoder(codec.Options{Format: codec.Auto}) // auto never fails to be made
 	return func(m *message.Message) bool {
-		ok, err := f.Keep(ctx, m, nil)
+		ok, err := f.Keep(ctx, m, decoded(d, m))
 		if err != nil {
 			r.filterErrs++
 			r.lastErr = err
