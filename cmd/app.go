@@ -43,6 +43,10 @@ func RunWith(ctx context.Context, args []string, io *iostreams.IOStreams) int {
 	app := newApp(io, args[1:]...)
 	prog := commandPath(app, args)
 	takesValue := valueFlags(app, args)
+	args, perr := optionsFileArgs(args, takesValue, os.ReadFile)
+	if perr != nil {
+		return report(io, prog, perr)
+	}
 	joined, perr := joinPropertyArgs(profileArgs(args), takesValue)
 	if perr != nil {
 		return report(io, prog, perr)
@@ -62,7 +66,7 @@ type command struct {
 
 // commands are the program's commands, in --help's order.
 func commands() []command {
-	return []command{{"pub", pubCommand}, {"sub", subCommand}, {"rr", rrCommand}, {"bench", benchCommand}, {"broker", brokerCommand},
+	return []command{{"pub", pubCommand}, {"sub", subCommand}, {"rr", rrCommand}, {"watch", watchCommand}, {"bench", benchCommand}, {"broker", brokerCommand},
 		{"profile", profileCommand}, {"completion", completionCommand}, {"man", manCommand}}
 }
 

@@ -173,7 +173,7 @@ var badInputs = []badInput{
 	// Missing, unknown and stray arguments.
 	{[]string{"pub", "-m", "x"}, "Both topic and message must be supplied.", true},
 	{[]string{"pub", "-t", "a"}, "Both topic and message must be supplied.", true},
-	{[]string{"sub"}, "You must specify a topic to subscribe to.", true},
+	{[]string{"sub"}, "You must specify a topic to subscribe to (-t) or unsubscribe from (-U).", true},
 	{[]string{"rr", "-t", "a", "-m", "x"}, "All of topic, message, and response topic must be supplied.", true},
 	{[]string{"pub", "-t", "a", "-m"}, "-m argument given but no message specified.", true},
 	{[]string{"sub", "-t"}, "-t argument given but no topic specified.", true},

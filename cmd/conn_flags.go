@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -190,6 +191,13 @@ func (v *connValues) tlsSettings() (connspec.TLS, error) {
 		OSCerts: v.Bool("tls-use-os-certs"), Insecure: v.insecure(), Version: v.String("tls-version"), ALPN: v.String("tls-alpn"),
 	}
 	t.On = t.CAFile != "" || t.CAPath != "" || t.OSCerts
+	t.Off = v.Bool("no-tls")
+	if path := v.String("tls-keylog"); path != "" && !t.Off {
+		if err := transport.KeyLogFile(path).Check(); err != nil {
+			return t, &problem{id: errPubOption, args: []any{fmt.Sprintf("--tls-keylog: %v.", err)}}
+		}
+		t.KeyLog = transport.KeyLogFile(path)
+	}
 	if (t.CertFile == "") != (t.KeyFile == "") {
 		return t, usageErr(errCertKey)
 	}
@@ -295,6 +303,10 @@ func (v *connValues) properties(st *connspec.Settings, o *connOptions) error {
 			return propertyErr(err)
 		}
 	}
+	// As in mosquitto (-x since 2.1), properties and -x imply MQTT 5 unless a version is named.
+	if (len(given) > 0 || v.IsSet("session-expiry-interval")) && !v.IsSet("protocol-version") {
+		st.Version = session.V5
+	}
 	if v.IsSet("session-expiry-interval") {
 		x := v.String("session-expiry-interval")
 		n, err := strconv.ParseInt(x, 10, 64)
@@ -304,8 +316,8 @@ func (v *connValues) properties(st *connspec.Settings, o *connOptions) error {
 		if err != nil || n < -1 || n > 4294967295 {
 			return usageErr(errSessionExpiry, x)
 		}
-		// Like mosquitto, -x is a CONNECT property and means nothing to MQTT 3.1 and 3.1.1.
-		if st.Version == session.V5 || len(given) > 0 && !v.IsSet("protocol-version") {
+		// Like mosquitto, -x is a CONNECT property and means nothing to MQTT 3.1 and 3.1.1 (-V 311 -x 60).
+		if st.Version == session.V5 {
 			if err := o.Props.Add("connect", "session-expiry-interval", strconv.FormatUint(uint64(uint32(n)), 10)); err != nil {
 				return propertyErr(err)
 			}
@@ -313,10 +325,6 @@ func (v *connValues) properties(st *connspec.Settings, o *connOptions) error {
 	}
 	if err := o.Props.Check(); err != nil {
 		return propertyErr(err)
-	}
-	// As in mosquitto, properties imply MQTT 5 unless a version is named.
-	if len(given) > 0 && !v.IsSet("protocol-version") {
-		st.Version = session.V5
 	}
 	if len(given) > 0 && st.Version != session.V5 {
 		return usageErr(errPropertyV5)

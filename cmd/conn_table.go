@@ -68,7 +68,7 @@ var connTable = []connFlag{
 	{names: []string{"pw", "P"}, usage: "password (visible in ps: prefer --password-file or MQTT_PASSWORD)", group: groupLogin, key: "password", password: true},
 	{names: []string{"password-file"}, usage: "read the password from the first line of `FILE`", group: groupLogin, key: "password-file", path: true, password: true},
 	{names: []string{"password-prompt"}, kind: switchFlag, usage: "ask for the password on the terminal (with -u)", group: groupLogin, key: "password-prompt", password: true},
-	{names: []string{"profile"}, usage: "take connection options from profile `NAME` (default: MQTT_PROFILE, then the file's default)", group: groupConnection,
+	{names: []string{"profile"}, usage: "options of profile `NAME` (default: MQTT_PROFILE or the file's)", group: groupConnection,
 		// Listed by `mqtt profile list` as the user presses Tab: the first word of each of its lines is a
 		// name (the default one is followed by "(default)").
 		values: completion.Values{Listed: []string{"profile", "list"}}},
@@ -88,7 +88,10 @@ var connTable = []connFlag{
 	{names: []string{"tls-version"}, usage: "tlsv1.3, tlsv1.2 or tlsv1.1", group: groupTLS, key: "tls-version", arg: "version", values: completion.Values{Words: []string{"tlsv1.3", "tlsv1.2", "tlsv1.1"}}},
 	{names: []string{"tls-alpn"}, usage: "TLS ALPN protocol", group: groupTLS, key: "tls-alpn", arg: "protocol"},
 	{names: []string{"tls-use-os-certs"}, kind: switchFlag, usage: "verify the broker with the system's CA certificates; turns TLS on", group: groupTLS, key: "tls-use-os-certs", destination: true},
+	{names: []string{"no-tls"}, kind: switchFlag, usage: "no TLS, whatever the other options, a profile or -L say", group: groupTLS, key: "no-tls", destination: true},
+	{names: []string{"tls-keylog"}, usage: "append TLS secrets to `FILE`, for Wireshark (debugging only)", group: groupTLS, key: "tls-keylog", values: files, path: true},
 	{names: []string{"proxy"}, usage: "SOCKS5 proxy: socks5h://[user[:password]@]host[:port]", group: groupConnection, key: "proxy", arg: "URL", destination: true},
+	{names: []string{"o"}, usage: "read options from `FILE` first, one a line, as mosquitto 2.1 does", group: groupConnection, values: files},
 	{names: []string{"property", "D"}, kind: listFlag, usage: "v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)", group: groupV5, arg: "command name value"},
 	{names: []string{"debug", "d"}, kind: switchFlag, usage: "print every packet sent and received to stderr", group: groupDiagnostics},
 	{names: []string{"quiet"}, kind: switchFlag, usage: "print no error messages", group: groupDiagnostics},

@@ -53,6 +53,8 @@ const (
 	errUnacked
 	errTimedOut
 	errSubDenied
+	errWatchNoTerminal
+	errOptionsFile
 	errPasswordNoUser
 	errZeroInput
 	errPubOption
@@ -103,7 +105,7 @@ var mqttText = map[msgID]string{
 	errPubRepeatDelay:     "--repeat-delay argument must be 0 or greater.",
 	errPubMaxInflight:     "Maximum inflight messages must be greater than 0.",
 	errPubFile:            "Unable to read file \"%s\": %v.",
-	errSubTopic:           "You must specify a topic to subscribe to.",
+	errSubTopic:           "You must specify a topic to subscribe to (-t) or unsubscribe from (-U).",
 	errSubFilter:          "Invalid subscription topic '%s', are all '+' and '#' wildcards correct?",
 	errSubFilterOut:       "Invalid filter topic '%s', are all '+' and '#' wildcards correct?",
 	errSubUnsubscribe:     "Invalid unsubscribe topic '%s', are all '+' and '#' wildcards correct?",
@@ -118,6 +120,8 @@ var mqttText = map[msgID]string{
 	errUnacked:            "%d of %d messages were not acknowledged by the broker%s.",
 	errTimedOut:           "Timed out",
 	errSubDenied:          "All subscription requests were denied.",
+	errOptionsFile:        "%s",
+	errWatchNoTerminal:    "mqtt watch draws on a terminal, and stdout is not one: use mqtt sub to print messages to a pipe or a file.",
 	errPasswordNoUser:     "A password (-P) needs a username (-u) on MQTT 3.1 and 3.1.1.",
 	errZeroInput:          "Zero length input.",
 	errPubOption:          "%s",

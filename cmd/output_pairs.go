@@ -20,7 +20,7 @@ const warnPrettyPlain = "Warning: --pretty indents the JSON of -F %j and %J and 
 // work together. --timestamp with --json would add nothing ("time" is always there) and with -F has its
 // own @ sequences; --output with -F has %x: those are refused with the way to get what was asked. --view
 // pretty shows records, so it refuses the flags that only shape mosquitto's bytes (-F, --json, -N,
-// --output); --timestamp in the view shows the whole date and time in each header.
+// --output, -w); --timestamp in the view shows the whole date and time in each header.
 func outputPairs(c *cli.Context, streams *iostreams.IOStreams) (bool, *problem) {
 	refuse := func(msg string) (bool, *problem) { return false, usageErr(errSubFormat, msg) }
 	format, json, output := isSet(c, "format"), c.Bool("json"), isSet(c, "output") && c.String("output") != "text"
@@ -42,7 +42,7 @@ func outputPairs(c *cli.Context, streams *iostreams.IOStreams) (bool, *problem) 
 	case "plain":
 		return false, nil
 	case "auto":
-		return streams.OutTTY && !format && !json && !c.Bool("N") && !output, nil
+		return streams.OutTTY && !format && !json && !c.Bool("N") && !output && !c.Bool("watch"), nil
 	case "pretty":
 		var other string
 		switch {
@@ -54,6 +54,8 @@ func outputPairs(c *cli.Context, streams *iostreams.IOStreams) (bool, *problem) 
 			other = "-N"
 		case output:
 			other = "--output"
+		case c.Bool("watch"):
+			other = "-w"
 		default:
 			return true, nil
 		}

@@ -41,9 +41,11 @@ type pubOptions struct {
 	// WarnRefused is mosquitto_pub's way with a publish the broker refuses with a reason code (linked):
 	// a warning for each, and no failure for the run. mqtt's own pub counts it as not delivered.
 	WarnRefused bool
-	rnd         *rand.Rand
-	tmpl        *publish.Template // compiled before connecting, so a mistake costs no connection
-	enc         *codec.Encoder    // --encode; nil without
+	// Replay is --replay; nil without it.
+	Replay *replayOptions
+	rnd    *rand.Rand
+	tmpl   *publish.Template // compiled before connecting, so a mistake costs no connection
+	enc    *codec.Encoder    // --encode; nil without
 	// checkEncode is the run's one body checked by encoding it before connecting (--encode).
 	checkEncode func(topic string, body []byte) error
 }
@@ -58,20 +60,20 @@ func pubCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "null-message", Aliases: []string{"n"}, Usage: "send a zero-length message"},
 		&cli.StringFlag{Name: "qos", Aliases: []string{"q"}, Value: "0", Usage: "quality of service: 0, 1 or 2"},
 		&cli.BoolFlag{Name: "retain", Aliases: []string{"r"}, Usage: "retain the message"},
-		&cli.StringFlag{Name: "repeat", Value: "1", Usage: "publish the message `N` times; 0 for ever (until interrupted or --duration)"},
+		&cli.StringFlag{Name: "repeat", Value: "1", Usage: "publish `N` times; 0 for ever (or until --duration)"},
 		&cli.StringFlag{Name: "count", Usage: "the same as --repeat `N`"},
 		&cli.StringFlag{Name: "repeat-delay", Value: "0", Usage: "`SECONDS` between messages (2.5, or a duration like 1m30s)"},
-		&cli.StringFlag{Name: "jitter", Usage: "vary each --repeat-delay at random by up to this many `SECONDS` either way"},
-		&cli.StringFlag{Name: "rate", Usage: "publish at most `N/s` messages a second (or N/m, N/h); with -l and --repeat"},
-		&cli.StringFlag{Name: "duration", Usage: "stop publishing after `SECONDS` (or a duration like 10m); then wait for acknowledgements"},
+		&cli.StringFlag{Name: "jitter", Usage: "vary each --repeat-delay at random by up to `SECONDS` either way"},
+		&cli.StringFlag{Name: "rate", Usage: "at most `N/s` messages a second (or N/m, N/h), with -l or --repeat"},
+		&cli.StringFlag{Name: "duration", Usage: "stop after `SECONDS` (or 10m), then wait for acknowledgements"},
 		&cli.StringFlag{Name: "size", Usage: "send `N` random bytes as the payload (new bytes for each message)"},
 		&cli.StringFlag{Name: "line-topic", Usage: "with -l, each line is topic `SEP` payload: a topic per line"},
-		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)"},
+		&cli.BoolFlag{Name: "template", Usage: "expand {{...}} in payload, topic, properties: see --template-help"},
 		&cli.BoolFlag{Name: "template-help", Usage: "list the functions --template offers, with examples, and exit"},
-		&cli.StringFlag{Name: "seed", Usage: "seed the random functions of --template and --size with `N`, for a repeatable run"},
-		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)"},
-		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, print a line for each message sent: topic, payload, packet id"},
-	}, append(encodeFlags(), append(reconnectFlags(), connFlags("311")...)...)...)
+		&cli.StringFlag{Name: "seed", Usage: "seed --template's and --size's randomness with `N`, to repeat a run"},
+		&cli.StringFlag{Name: "max-inflight", Aliases: []string{"M"}, Usage: "QoS 1/2 messages unacknowledged at once (default 100, 20 for QoS 2)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "on a terminal, a line per message sent: topic, payload, packet id"},
+	}, append(append(encodeFlags(), replayFlags()...), append(reconnectFlags(), connFlags("311")...)...)...)
 	return &cli.Command{
 		Name:        "pub",
 		Usage:       "publish messages (mosquitto_pub)",
@@ -111,13 +113,18 @@ func parsePub(c *cli.Context, streams *iostreams.IOStreams) (*pubOptions, error)
 	if perr = o.parsePayload(c); perr != nil {
 		return nil, perr
 	}
+	if perr = o.parseReplay(c); perr != nil {
+		return nil, perr
+	}
 	option := "-t"
 	o.Topic = c.String("topic")
 	if conn.URLTopic != nil && !isSet(c, "topic") {
 		o.Topic, option = *conn.URLTopic, "-L topic"
 	}
 	lineTopics := isSet(c, "line-topic")
-	if !isSet(c, "topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
+	if o.Replay != nil {
+		lineTopics = true // each message has its topic: there is none to check here
+	} else if !isSet(c, "topic") && conn.URLTopic == nil && !lineTopics || o.Mode == modeNone {
 		return nil, usageErr(errPubTopicAndMessage)
 	}
 	// A template topic is checked once expanded, for each message.

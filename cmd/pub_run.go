@@ -23,6 +23,9 @@ import (
 const drainAfterSignal = 5 * time.Second
 
 func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) error {
+	if o.Replay != nil {
+		return runReplay(ctx, o, streams)
+	}
 	body, err := o.readBody(streams.In)
 	if err != nil {
 		return err
@@ -51,14 +54,8 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 	if err != nil {
 		return err
 	}
-	p := publish.Options{
-		Session: s, Source: o.source(body, streams.In), Pacer: pace.New(o.Rate, o.RepeatDelay, o.Jitter, o.rnd),
-		Message:  message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
-		Duration: o.Duration, DrainAfterStop: drainAfterSignal, DisconnectProps: o.conn.Props.Disconnect,
-		OnSkip: func(s publish.Skip) {
-			fmt.Fprintln(streams.ErrOut, label(streams, fmt.Sprintf("Warning: line %d not published: %s.", s.Line, o.skipWhy(s))))
-		},
-	}
+	p := o.publishOptions(s, o.source(body, streams.In), streams)
+	p.Pacer = pace.New(o.Rate, o.RepeatDelay, o.Jitter, o.rnd)
 	if o.tmpl != nil {
 		p.Render = o.tmpl
 	}
@@ -69,10 +66,40 @@ func runPub(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) er
 		}
 		p.Render = e
 	}
+	return o.outcome(ctx, publish.New(p).Run(ctx))
+}
+
+// runReplay is runPub for --replay: the recording is the source, and its clock the pacer.
+func runReplay(ctx context.Context, o *pubOptions, streams *iostreams.IOStreams) error {
+	rec, err := o.Replay.open(streams)
+	if err != nil {
+		return err
+	}
+	defer rec.Close()
+	s, err := connect(ctx, o.conn, streams)
+	if err != nil {
+		return err
+	}
+	r := publish.New(o.publishOptions(s, o.Replay.source(ctx, rec, o.conn.Props.Publish), streams)).Run(ctx)
+	r.Err = o.Replay.replayError(r.Err)
+	o.Replay.warnFiltered(streams)
+	return o.outcome(ctx, r)
+}
+
+// publishOptions are what every run of pub asks of the publisher.
+func (o *pubOptions) publishOptions(s session.Session, src publish.Source, streams *iostreams.IOStreams) publish.Options {
+	p := publish.Options{
+		Session: s, Source: src,
+		Message:  message.Message{Topic: o.Topic, QoS: o.QoS, Retain: o.Retain, Props: o.conn.Props.Publish},
+		Duration: o.Duration, DrainAfterStop: drainAfterSignal, DisconnectProps: o.conn.Props.Disconnect,
+		OnSkip: func(s publish.Skip) {
+			fmt.Fprintln(streams.ErrOut, label(streams, fmt.Sprintf("Warning: line %d not published: %s.", s.Line, o.skipWhy(s))))
+		},
+	}
 	if o.Echo {
 		p.OnSent = echo(streams)
 	}
-	return o.outcome(ctx, publish.New(p).Run(ctx))
+	return p
 }
 
 // warnRefused prints mosquitto_pub's warning for each publish the broker refuses, as its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"mqtt/internal/iostreams"
 	"mqtt/internal/receive"
 	"mqtt/internal/session"
+	"mqtt/internal/topiclines"
+	"mqtt/internal/transport"
 	"mqtt/internal/wire"
 )
 
@@ -33,7 +36,9 @@ type subOptions struct {
 	// RandomFilter is the share of messages printed, in hundredths of a percent (10000 = all).
 	RandomFilter int
 	Format       format.Printer
-	content      *contentOptions // --decode, --filter, --select; nil without
+	// Watch is mosquitto 2.1's -w: each topic on a line of its own, redrawn in place.
+	Watch   bool
+	content *contentOptions // --decode, --filter, --select; nil without
 }
 
 func subCommand(streams *iostreams.IOStreams) *cli.Command {
@@ -49,6 +54,7 @@ func subCommand(streams *iostreams.IOStreams) *cli.Command {
 		&cli.BoolFlag{Name: "retained-only", Usage: "print retained messages only, exit at the first one that is not"},
 		&cli.BoolFlag{Name: "retain-as-published", Usage: "v5: keep the retain flag as published"},
 		&cli.StringFlag{Name: "random-filter", Usage: "print only this `PERCENT` of messages, chosen at random"},
+		&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "print each topic on a line of its own, rewritten in place (mosquitto 2.1)"},
 	}, outputFlags()...)
 	flags = append(flags, contentFlags()...)
 	flags = append(flags, reconnectFlags()...)
@@ -86,7 +92,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 		conn: conn, Topics: stringSlice(c, "topic"), FilterOut: stringSlice(c, "filter-out"),
 		Unsubscribe: stringSlice(c, "unsubscribe"), SkipRetained: c.Bool("R"), ExitAfterSubscribe: c.Bool("E"),
 		RemoveRetained: c.Bool("remove-retained"), RetainedOnly: c.Bool("retained-only"),
-		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: receive.AllKept,
+		RetainAsPublished: c.Bool("retain-as-published"), RandomFilter: receive.AllKept, Watch: c.Bool("watch"),
 	}
 	if conn.URLTopic != nil {
 		o.Topics = append(o.Topics, *conn.URLTopic)
@@ -138,7 +144,7 @@ func parseSub(c *cli.Context, streams *iostreams.IOStreams) (*subOptions, error)
 	if o.Format, perr = parseFormat(c, streams); perr != nil {
 		return nil, perr
 	}
-	if len(o.Topics) == 0 {
+	if len(o.Topics) == 0 && len(o.Unsubscribe) == 0 {
 		return nil, usageErr(errSubTopic)
 	}
 	if o.content, err = parseContent(c); err != nil {
@@ -168,7 +174,12 @@ func runSub(ctx context.Context, o *subOptions, streams *iostreams.IOStreams) er
 		ro.Filter, notes = o.content.wire(o.Format, &po, messageErrOut(o.conn, streams), streams)
 	}
 	defer notes.summary()
-	ro.Consumer = receive.NewPrinter(o.Format, streams.Out, po)
+	f := o.Format
+	if o.Watch {
+		// --random-filter moves into the printer: a message it leaves out still takes its line.
+		f, ro.RandomFilter = o.watchLines(streams), receive.AllKept
+	}
+	ro.Consumer = receive.NewPrinter(f, streams.Out, po)
 	r := receive.New(ro)
 	opts.Session.OnMessage, opts.Session.OnIdle = r.Message, r.Idle
 	// While messages stream in, they are read in batches up to a millisecond apart: waking once per
@@ -198,6 +209,25 @@ func (o *subOptions) receiveOptions(deadline time.Time, c receive.Consumer) rece
 		RemoveRetained: o.RemoveRetained, RandomFilter: o.RandomFilter, Count: o.Count, Deadline: deadline,
 		ExitAfterSubscribe: o.ExitAfterSubscribe, Consumer: c,
 	}
+}
+
+// watchLines writes -w's header, before connecting as mosquitto_sub does, and returns the printer that
+// puts each message on its topic's line, and applies --random-filter after the move.
+func (o *subOptions) watchLines(streams *iostreams.IOStreams) format.Printer {
+	d := o.conn.Session.Dial
+	host := d.Host
+	if d.Scheme == transport.Unix {
+		host = d.UnixPath
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	_, _ = streams.Out.Write(topiclines.AppendHeader(nil, host)) // a failed write shows with the first message
+	p := &topiclines.Printer{Lines: topiclines.New(), Format: o.Format}
+	if share := o.RandomFilter; share < receive.AllKept {
+		p.Keep = func() bool { return rand.IntN(receive.AllKept) < share }
+	}
+	return p
 }
 
 // withSubscribed puts mosquitto_sub's -d line for each SUBACK before the events next tells.

@@ -7,33 +7,39 @@
 __mqtt_spec() {
     case $1 in
     'mqtt')
-        subs='pub sub rr bench broker profile completion help'
+        subs='pub sub rr watch bench broker profile completion help'
         flags='--version --help'
         valued=''
         repeated=''
         ;;
     'mqtt pub')
         subs=''
-        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --encode --proto --type --proto-path --avro-schema --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M encode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
-        repeated='proto-path property D'
+        flags='--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --count --repeat-delay --jitter --rate --duration --size --line-topic --template --template-help --seed --max-inflight -M --verbose -v --encode --proto --type --proto-path --avro-schema --replay --speed --loop --topic-prefix --filter --topic-map --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t message m file f qos q repeat count repeat-delay jitter rate duration size line-topic seed max-inflight M encode proto type proto-path avro-schema replay speed topic-prefix filter topic-map reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='proto-path topic-map property D'
         ;;
     'mqtt sub')
         subs=''
-        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view decode proto type proto-path avro-schema filter select reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --filter-out -T --unsubscribe -U --qos -q --count -C -R -E --remove-retained --retained-only --retain-as-published --random-filter --watch -w --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t filter-out T unsubscribe U qos q count C random-filter format F timeout W output color view decode proto type proto-path avro-schema filter select reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='topic t filter-out T unsubscribe U proto-path property D'
         ;;
     'mqtt rr')
         subs=''
-        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
-        valued='topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --retain -r --correlate --verbose -v -N --format -F --pretty --timeout -W --json --json-payload --output --timestamp --color --view --decode --proto --type --proto-path --avro-schema --filter --select --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --version --help'
+        valued='topic t response-topic e message m file f qos q format F timeout W output color view decode proto type proto-path avro-schema filter select host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='proto-path property D'
+        ;;
+    'mqtt watch')
+        subs=''
+        flags='--topic -t --filter-out -T --qos -q -R --filter --field --color --decode --proto --type --proto-path --avro-schema --no-reconnect --reconnect --reconnect-max-delay --reconnect-attempts --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='topic t filter-out T qos q filter field color decode proto type proto-path avro-schema reconnect-max-delay reconnect-attempts host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        repeated='topic t filter-out T proto-path property D'
         ;;
     'mqtt bench')
         subs='pubsub pub sub conn calibrate merge help'
-        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
         ;;
     'mqtt broker')
@@ -62,26 +68,26 @@ __mqtt_spec() {
         ;;
     'mqtt bench pubsub')
         subs=''
-        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
         ;;
     'mqtt bench pub')
         subs=''
-        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
         ;;
     'mqtt bench sub')
         subs=''
-        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--pubs --subs --topic -t --qos -q --pub-qos --sub-qos --retain -r --size -s --rate --interval --count -C --duration --warmup --inflight --shape --drain --sub-delay --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='pubs subs topic t qos q pub-qos sub-qos size s rate interval count C duration warmup inflight shape drain sub-delay connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
         ;;
     'mqtt bench conn')
         subs=''
-        flags='--connections -n --duration --churn --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
-        valued='connections n duration churn connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
+        flags='--connections -n --duration --churn --connect-rate --client-id --shard --start-at --run --prometheus --workers --json --csv --assert --client-lines --host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --profile --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy -o --property -D --debug -d --quiet --ciphers --psk --psk-identity --tls-engine --keyform --tls-engine-kpass-sha1 --help'
+        valued='connections n duration churn connect-rate client-id shard start-at run prometheus workers json csv assert client-lines host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file profile session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy o property D ciphers psk psk-identity tls-engine keyform tls-engine-kpass-sha1'
         repeated='property D'
         ;;
     'mqtt bench calibrate')
@@ -116,8 +122,8 @@ __mqtt_spec() {
         ;;
     'mqtt profile add')
         subs=''
-        flags='--host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --proxy --default --replace --help'
-        valued='host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn proxy'
+        flags='--host -h --port -p --url -L --unix --ws --ws-path -A --nodelay --id -i --id-prefix -I --keepalive -k --username -u --pw -P --password-file --password-prompt --disable-clean-session -c --session-expiry-interval -x --protocol-version -V --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --insecure --tls-version --tls-alpn --tls-use-os-certs --no-tls --tls-keylog --proxy --default --replace --help'
+        valued='host h port p url L unix ws-path A id i id-prefix I keepalive k username u pw P password-file session-expiry-interval x protocol-version V will-topic will-payload will-qos cafile capath cert key tls-version tls-alpn tls-keylog proxy'
         repeated=''
         ;;
     'mqtt profile remove')
@@ -142,6 +148,7 @@ __mqtt_descend() {
     'mqtt pub') path='mqtt pub' ;;
     'mqtt sub') path='mqtt sub' ;;
     'mqtt rr') path='mqtt rr' ;;
+    'mqtt watch') path='mqtt watch' ;;
     'mqtt bench') path='mqtt bench' ;;
     'mqtt broker') path='mqtt broker' ;;
     'mqtt profile') path='mqtt profile' ;;
@@ -169,7 +176,7 @@ __mqtt_values() {
     case $1 in
     'mqtt pub')
         case $2 in
-        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'encode') choices='text json cbor msgpack protobuf avro sparkplug hex base64' ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
@@ -186,7 +193,7 @@ __mqtt_values() {
         'color') choices='auto always never' ;;
         'view') choices='auto pretty plain' ;;
         'decode') choices='auto text json cbor msgpack protobuf avro sparkplug hex base64' ;;
-        'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -196,7 +203,7 @@ __mqtt_values() {
         ;;
     'mqtt rr')
         case $2 in
-        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'file' | 'f' | 'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
         'output') choices='text hex base64' ;;
         'color') choices='auto always never' ;;
@@ -209,10 +216,23 @@ __mqtt_values() {
         'keyform') choices='pem' ;;
         esac
         ;;
+    'mqtt watch')
+        case $2 in
+        'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
+        'color') choices='auto always never' ;;
+        'decode') choices='auto text json cbor msgpack protobuf avro sparkplug hex base64' ;;
+        'proto' | 'proto-path' | 'avro-schema' | 'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
+        'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
+        'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
+        'capath') paths=dirs ;;
+        'tls-version') choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+        'keyform') choices='pem' ;;
+        esac
+        ;;
     'mqtt bench')
         case $2 in
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -232,13 +252,13 @@ __mqtt_values() {
         ;;
     'mqtt help')
         case $2 in
-        '') choices='pub sub rr bench broker profile completion help' ;;
+        '') choices='pub sub rr watch bench broker profile completion help' ;;
         esac
         ;;
     'mqtt bench pubsub')
         case $2 in
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -249,7 +269,7 @@ __mqtt_values() {
     'mqtt bench pub')
         case $2 in
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -260,7 +280,7 @@ __mqtt_values() {
     'mqtt bench sub')
         case $2 in
         'qos' | 'q' | 'will-qos') choices='0 1 2' ;;
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'capath') paths=dirs ;;
@@ -270,7 +290,7 @@ __mqtt_values() {
         ;;
     'mqtt bench conn')
         case $2 in
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog' | 'o') paths=files ;;
         'profile') choices+=" $('mqtt' 'profile' 'list' 2>/dev/null | while read -r w _; do printf '%s ' "$w"; done)" ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'will-qos') choices='0 1 2' ;;
@@ -296,7 +316,7 @@ __mqtt_values() {
         ;;
     'mqtt profile add')
         case $2 in
-        'unix' | 'cafile' | 'cert' | 'key') paths=files ;;
+        'unix' | 'cafile' | 'cert' | 'key' | 'tls-keylog') paths=files ;;
         'protocol-version' | 'V') choices='5 311 31 mqttv5 mqttv311 mqttv31' ;;
         'will-qos') choices='0 1 2' ;;
         'capath') paths=dirs ;;

@@ -12,6 +12,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Name = 'pub'; Aliases = @(); Usage = 'publish messages (mosquitto_pub)' }
                 @{ Name = 'sub'; Aliases = @(); Usage = 'subscribe and print messages (mosquitto_sub)' }
                 @{ Name = 'rr'; Aliases = @(); Usage = 'send a request and print the reply (mosquitto_rr)' }
+                @{ Name = 'watch'; Aliases = @(); Usage = 'a live view of every topic (full screen)' }
                 @{ Name = 'bench'; Aliases = @(); Usage = 'benchmark a broker: rate, latency percentiles, loss' }
                 @{ Name = 'broker'; Aliases = @(); Usage = 'run an MQTT broker' }
                 @{ Name = 'profile'; Aliases = @(); Usage = 'keep connection options under a name: mqtt pub --profile NAME' }
@@ -36,24 +37,30 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('null-message', 'n'); Usage = 'send a zero-length message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('qos', 'q'); Usage = 'quality of service: 0, 1 or 2'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
                 @{ Names = @('retain', 'r'); Usage = 'retain the message'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('repeat'); Usage = 'publish the message N times; 0 for ever (until interrupted or --duration)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('repeat'); Usage = 'publish N times; 0 for ever (or until --duration)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('count'); Usage = 'the same as --repeat N'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('repeat-delay'); Usage = 'SECONDS between messages (2.5, or a duration like 1m30s)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('jitter'); Usage = 'vary each --repeat-delay at random by up to this many SECONDS either way'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('rate'); Usage = 'publish at most N/s messages a second (or N/m, N/h); with -l and --repeat'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('duration'); Usage = 'stop publishing after SECONDS (or a duration like 10m); then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('jitter'); Usage = 'vary each --repeat-delay at random by up to SECONDS either way'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('rate'); Usage = 'at most N/s messages a second (or N/m, N/h), with -l or --repeat'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('duration'); Usage = 'stop after SECONDS (or 10m), then wait for acknowledgements'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('size'); Usage = 'send N random bytes as the payload (new bytes for each message)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('line-topic'); Usage = 'with -l, each line is topic SEP payload: a topic per line'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('template'); Usage = 'expand {{...}} in the payload, -t and v5 user properties for each message (see --template-help)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('template'); Usage = 'expand {{...}} in payload, topic, properties: see --template-help'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('template-help'); Usage = 'list the functions --template offers, with examples, and exit'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('seed'); Usage = 'seed the random functions of --template and --size with N, for a repeatable run'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages awaiting acknowledgement at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
-                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, print a line for each message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('seed'); Usage = 'seed --template''s and --size''s randomness with N, to repeat a run'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('max-inflight', 'M'); Usage = 'QoS 1/2 messages unacknowledged at once (default 100, 20 for QoS 2)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('verbose', 'v'); Usage = 'on a terminal, a line per message sent: topic, payload, packet id'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('encode'); Usage = 'send each JSON message as FORMAT: cbor msgpack protobuf avro sparkplug json text hex base64'; TakesValue = $true; Words = @('text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
                 @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('replay'); Usage = 'publish a FILE recorded by mqtt sub --json (- for stdin) at its pace'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('speed'); Usage = 'replay X times as fast; 0 as fast as possible'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('loop'); Usage = 'replay again and again, until interrupted'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('topic-prefix'); Usage = 'replay each topic t as PREFIX/t'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('filter'); Usage = 'replay only the messages the jq EXPR is true for (see man)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('topic-map'); Usage = 'replay the topics under OLD under NEW (OLD=NEW; repeatable)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -73,7 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -89,7 +96,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -119,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('retained-only'); Usage = 'print retained messages only, exit at the first one that is not'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('retain-as-published'); Usage = 'v5: keep the retain flag as published'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('random-filter'); Usage = 'print only this PERCENT of messages, chosen at random'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('watch', 'w'); Usage = 'print each topic on a line of its own, rewritten in place (mosquitto 2.1)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('verbose', 'v'); Usage = 'print "topic payload"'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('N'); Usage = 'do not print a newline after each message'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('format', 'F'); Usage = 'print with a mosquitto_sub format string (see the man page)'; TakesValue = $true; Words = @(); Paths = '' }
@@ -156,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -172,7 +183,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -233,7 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -249,7 +263,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -260,6 +277,74 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
                 @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('version'); Usage = 'print the version and exit (with code 1, as mosquitto_rr does)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
+            )
+            Args = @{ Words = @(); Paths = '' }
+        }
+        'mqtt watch' = @{
+            Commands = @(
+            )
+            Flags = @(
+                @{ Names = @('topic', 't'); Usage = 'topic filter to watch (repeatable; default #, every topic)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('filter-out', 'T'); Usage = 'leave out topics matching this filter (repeatable)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('qos', 'q'); Usage = 'quality of service of the subscriptions'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('R'); Usage = 'leave out retained messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('filter'); Usage = 'show only the messages the jq EXPR is true for (.topic, .payload, .qos, .retain)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('field'); Usage = 'draw the sparkline of the number the jq EXPR picks (.payload.temp)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('color'); Usage = 'colour: auto, always or never; NO_COLOR is honoured'; TakesValue = $true; Words = @('auto', 'always', 'never'); Paths = '' }
+                @{ Names = @('decode'); Usage = 'read payloads as FORMAT: auto text json cbor msgpack protobuf avro sparkplug hex base64'; TakesValue = $true; Words = @('auto', 'text', 'json', 'cbor', 'msgpack', 'protobuf', 'avro', 'sparkplug', 'hex', 'base64'); Paths = '' }
+                @{ Names = @('proto'); Usage = 'protobuf: the .proto FILE declaring the message (else schema-less)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('type'); Usage = 'protobuf: the message type, package.Message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('proto-path'); Usage = 'protobuf: a DIR to find imports in (repeatable)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('avro-schema'); Usage = 'avro: the schema, an .avsc FILE'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('no-reconnect'); Usage = 'end when the connection drops, instead of connecting again'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('reconnect'); Usage = 'connect again when the connection drops (the default)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('reconnect-max-delay'); Usage = 'the longest wait between attempts, in SECONDS (or a duration)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('reconnect-attempts'); Usage = 'give up after N failed attempts in a row; 0 is never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('host', 'h'); Usage = 'broker host'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('port', 'p'); Usage = 'broker port (default 1883, 8883 with TLS)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('url', 'L'); Usage = 'mqtt(s)|ws(s)://[user[:password]@]host[:port]/topic'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('unix'); Usage = 'connect through the unix socket PATH'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('ws'); Usage = 'use MQTT over WebSocket (wss with TLS)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ws-path'); Usage = 'WebSocket request path'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('A'); Usage = 'bind the outgoing connection to the local ADDRESS'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('nodelay'); Usage = 'disable Nagle''s algorithm'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('id', 'i'); Usage = 'client id (default: random)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('id-prefix', 'I'); Usage = 'client id prefix; the process id is appended'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keepalive', 'k'); Usage = 'keep-alive in seconds'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('username', 'u'); Usage = 'user name'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
+                @{ Names = @('will-topic'); Usage = 'topic of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-payload'); Usage = 'payload of the last-will message'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('will-qos'); Usage = 'QoS of the last-will message'; TakesValue = $true; Words = @('0', '1', '2'); Paths = '' }
+                @{ Names = @('will-retain'); Usage = 'retain the last-will message'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('cafile'); Usage = 'CA certificates (PEM) to verify the broker; turns TLS on'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('capath'); Usage = 'directory of CA certificates (PEM); turns TLS on'; TakesValue = $true; Words = @(); Paths = 'dirs' }
+                @{ Names = @('cert'); Usage = 'client certificate (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('key'); Usage = 'client private key (PEM)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('insecure'); Usage = 'do not check that the broker''s certificate names the host'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
+                @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
+                @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('ciphers'); Usage = 'not supported (OpenSSL cipher lists)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('psk-identity'); Usage = 'not supported (Go''s TLS has no PSK)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('tls-engine'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('keyform'); Usage = 'pem (engine is not supported)'; TakesValue = $true; Words = @('pem'); Paths = '' }
+                @{ Names = @('tls-engine-kpass-sha1'); Usage = 'not supported (OpenSSL engines)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
             Args = @{ Words = @(); Paths = '' }
@@ -318,7 +403,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -334,7 +419,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -402,7 +490,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             Flags = @(
                 @{ Names = @('help'); Usage = 'show help'; TakesValue = $false; Words = @(); Paths = '' }
             )
-            Args = @{ Words = @('pub', 'sub', 'rr', 'bench', 'broker', 'profile', 'completion', 'help'); Paths = '' }
+            Args = @{ Words = @('pub', 'sub', 'rr', 'watch', 'bench', 'broker', 'profile', 'completion', 'help'); Paths = '' }
         }
         'mqtt bench pubsub' = @{
             Commands = @(
@@ -451,7 +539,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -467,7 +555,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -528,7 +619,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -544,7 +635,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -605,7 +699,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -621,7 +715,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -668,7 +765,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('pw', 'P'); Usage = 'password (visible in ps: prefer --password-file or MQTT_PASSWORD)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-file'); Usage = 'read the password from the first line of FILE'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('password-prompt'); Usage = 'ask for the password on the terminal (with -u)'; TakesValue = $false; Words = @(); Paths = '' }
-                @{ Names = @('profile'); Usage = 'take connection options from profile NAME (default: MQTT_PROFILE, then the file''s default)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
+                @{ Names = @('profile'); Usage = 'options of profile NAME (default: MQTT_PROFILE or the file''s)'; TakesValue = $true; Words = @(); Paths = ''; Listed = @('profile', 'list') }
                 @{ Names = @('disable-clean-session', 'c'); Usage = 'keep the session when disconnected (needs -i)'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('session-expiry-interval', 'x'); Usage = 'v5 session expiry in seconds, -1 for never'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('protocol-version', 'V'); Usage = 'MQTT version: 31, 311 or 5'; TakesValue = $true; Words = @('5', '311', '31', 'mqttv5', 'mqttv311', 'mqttv31'); Paths = '' }
@@ -684,7 +781,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
+                @{ Names = @('o'); Usage = 'read options from FILE first, one a line, as mosquitto 2.1 does'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('property', 'D'); Usage = 'v5 property: COMMAND NAME VALUE (user-property: NAME VALUE)'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('debug', 'd'); Usage = 'print every packet sent and received to stderr'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('quiet'); Usage = 'print no error messages'; TakesValue = $false; Words = @(); Paths = '' }
@@ -785,6 +885,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
                 @{ Names = @('tls-version'); Usage = 'tlsv1.3, tlsv1.2 or tlsv1.1'; TakesValue = $true; Words = @('tlsv1.3', 'tlsv1.2', 'tlsv1.1'); Paths = '' }
                 @{ Names = @('tls-alpn'); Usage = 'TLS ALPN protocol'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('tls-use-os-certs'); Usage = 'verify the broker with the system''s CA certificates; turns TLS on'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('no-tls'); Usage = 'no TLS, whatever the other options, a profile or -L say'; TakesValue = $false; Words = @(); Paths = '' }
+                @{ Names = @('tls-keylog'); Usage = 'append TLS secrets to FILE, for Wireshark (debugging only)'; TakesValue = $true; Words = @(); Paths = 'files' }
                 @{ Names = @('proxy'); Usage = 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]'; TakesValue = $true; Words = @(); Paths = '' }
                 @{ Names = @('default'); Usage = 'make this the default profile'; TakesValue = $false; Words = @(); Paths = '' }
                 @{ Names = @('replace'); Usage = 'replace a profile of the same name'; TakesValue = $false; Words = @(); Paths = '' }

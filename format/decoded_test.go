@@ -14,12 +14,12 @@ func TestJSONLinesAppendDecoded(t *testing.T) {
 	}
 	m := &message.Message{Topic: "t", Payload: []byte{0xa1, 0x61, 0x61, 0x01}, Received: time.Unix(0, 0)}
 	got, _ := j.AppendDecoded(nil, m, Decoded{JSON: []byte(`{"a":1}`), Structured: true})
-	want := `{"topic":"t","payload":"oWFhAQ==","encoding":"base64","decoded":{"a":1},"qos":0,"retain":false,"dup":false,"mid":0,"time":"1970-01-01T00:00:00.000000Z","size":4}` + "\n"
+	want := `{"topic":"t","payload":"oWFhAQ==","encoding":"base64","decoded":{"a":1},"qos":0,"retain":false,"dup":false,"mid":0,"time":"1970-01-01T00:00:00.000000Z","time_ns":0,"size":4}` + "\n"
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	// Append, the plain path, has no "decoded".
-	if plain, _ := j.Append(nil, m); string(plain) != `{"topic":"t","payload":"oWFhAQ==","encoding":"base64","qos":0,"retain":false,"dup":false,"mid":0,"time":"1970-01-01T00:00:00.000000Z","size":4}`+"\n" {
+	if plain, _ := j.Append(nil, m); string(plain) != `{"topic":"t","payload":"oWFhAQ==","encoding":"base64","qos":0,"retain":false,"dup":false,"mid":0,"time":"1970-01-01T00:00:00.000000Z","time_ns":0,"size":4}`+"\n" {
 		t.Errorf("plain: %s", plain)
 	}
 }

@@ -31,7 +31,8 @@ type JSONOptions struct {
 // "encoding":"base64" (with EmbedPayload, a payload that is valid JSON is embedded as JSON instead; an empty
 // payload is never JSON, so it is ""); "decoded", when the payload was decoded (AppendDecoded), its
 // value as JSON; "qos", "retain", "dup", "mid" (0 at QoS 0); "time", the receive time
-// in RFC 3339 with microseconds; "size", the payload length in bytes; and, when the message has MQTT 5
+// in RFC 3339 with microseconds; "time_ns", the same time in nanoseconds since the Unix epoch (what
+// `mqtt pub --replay` schedules by); "size", the payload length in bytes; and, when the message has MQTT 5
 // properties, "properties" with each PUBLISH property under its spec name as mosquitto_pub -D spells it.
 type JSONLines struct {
 	pretty bool
@@ -82,7 +83,10 @@ func (j *JSONLines) append(dst []byte, m *message.Message, decoded []byte) ([]by
 	dst = strconv.AppendUint(dst, uint64(m.MID), 10)
 	dst = append(dst, `,"time":"`...)
 	dst = appendRFC3339Micro(dst, m.Received.In(j.loc))
-	dst = append(dst, `","size":`...)
+	// "time_ns" is the same instant to the nanosecond, for a replay to keep the recorded gaps.
+	dst = append(dst, `","time_ns":`...)
+	dst = strconv.AppendInt(dst, m.Received.UnixNano(), 10)
+	dst = append(dst, `,"size":`...)
 	dst = strconv.AppendInt(dst, int64(len(m.Payload)), 10)
 	if m.Props != nil {
 		dst = append(dst, `,"properties":`...)

@@ -14,7 +14,7 @@ import (
 func TestJSONLines(t *testing.T) {
 	at := time.Unix(1704402245, 123456789)
 	one, alias, expiry := byte(1), uint16(7), uint32(3600)
-	const tail = `"time":"2024-01-04T21:04:05.123456Z"`
+	const tail = `"time":"2024-01-04T21:04:05.123456Z","time_ns":1704402245123456789`
 	tests := []struct {
 		name string
 		opts JSONOptions
@@ -38,7 +38,7 @@ func TestJSONLines(t *testing.T) {
 		{"embed not UTF-8", JSONOptions{EmbedPayload: true}, message.Message{Topic: "j", Payload: []byte("\"\xff\""), Received: at},
 			`{"topic":"j","payload":"Iv8i","encoding":"base64","qos":0,"retain":false,"dup":false,"mid":0,` + tail + `,"size":3}`},
 		{"zone", JSONOptions{Location: time.FixedZone("", -5*3600)}, message.Message{Topic: "z", Received: time.Unix(1704402245, 0)},
-			`{"topic":"z","payload":"","qos":0,"retain":false,"dup":false,"mid":0,"time":"2024-01-04T16:04:05.000000-05:00","size":0}`},
+			`{"topic":"z","payload":"","qos":0,"retain":false,"dup":false,"mid":0,"time":"2024-01-04T16:04:05.000000-05:00","time_ns":1704402245000000000,"size":0}`},
 		{"no properties", JSONOptions{}, message.Message{Topic: "p", Props: &message.Properties{}, Received: at},
 			`{"topic":"p","payload":"","qos":0,"retain":false,"dup":false,"mid":0,` + tail + `,"size":0,"properties":{}}`},
 		{"properties", JSONOptions{}, message.Message{Topic: "p", Received: at, Props: &message.Properties{

@@ -33,6 +33,7 @@ package connspec
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strconv"
 	"time"
@@ -94,6 +95,11 @@ type TLS struct {
 	Version string
 	// ALPN is the one protocol offered in the handshake; empty offers none.
 	ALPN string
+	// Off is mosquitto 2.1's --no-tls: no TLS, whatever the settings above, a TLS URL or the port say;
+	// they are left unread.
+	Off bool
+	// KeyLog receives each connection's TLS secrets (--tls-keylog); nil for none.
+	KeyLog io.Writer
 }
 
 // Dialect is how one family of command lines turns settings into a connection: each field is a rule
@@ -196,7 +202,7 @@ func (s *Settings) dialer(d Dialect) (transport.Dialer, error) {
 		Scheme: transport.TCP, Host: s.Host, Port: s.Port, Path: s.WSPath, BindAddress: s.BindAddress,
 		NoDelay: s.NoDelay, Proxy: s.Proxy, Timeout: DialTimeout,
 	}
-	useTLS := s.TLS.On
+	useTLS := s.TLS.On && !s.TLS.Off
 	if t.Port == 0 {
 		t.Port = 1883
 		if useTLS && d.TLSMeansPort8883 {
@@ -204,7 +210,7 @@ func (s *Settings) dialer(d Dialect) (transport.Dialer, error) {
 		}
 	}
 	useTLS = useTLS || t.Port == 8883 && d.Port8883MeansTLS
-	if s.Unix && d.UnixWithoutTLS {
+	if s.Unix && d.UnixWithoutTLS || s.TLS.Off {
 		useTLS = false
 	}
 	switch {
@@ -218,7 +224,7 @@ func (s *Settings) dialer(d Dialect) (transport.Dialer, error) {
 		t.Scheme = transport.TLS
 	}
 	if !useTLS {
-		if s.TLS.CertFile != "" && d.CertNeedsTLS {
+		if s.TLS.CertFile != "" && d.CertNeedsTLS && !s.TLS.Off {
 			return transport.Dialer{}, ErrCertWithoutTLS
 		}
 		return t, nil
@@ -234,7 +240,7 @@ func (s *Settings) dialer(d Dialect) (transport.Dialer, error) {
 func (t TLS) options(host string) transport.TLSOptions {
 	o := transport.TLSOptions{
 		CAFile: t.CAFile, CAPath: t.CAPath, CertFile: t.CertFile, KeyFile: t.KeyFile, UseOSCerts: t.OSCerts,
-		Insecure: t.Insecure, Version: t.Version, ServerName: host,
+		Insecure: t.Insecure, Version: t.Version, ServerName: host, KeyLog: t.KeyLog,
 	}
 	if t.ALPN != "" {
 		o.ALPN = []string{t.ALPN}

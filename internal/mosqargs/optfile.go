@@ -65,3 +65,7 @@ func splitOptionLine(line string) []string {
 	}
 	return []string{first, rest}
 }
+
+// OptionLines is optionLines for mqtt's own commands, whose -o reads an options file as mosquitto 2.1
+// does.
+func OptionLines(data []byte) [][]string { return optionLines(data) }

@@ -197,7 +197,8 @@ func (r *Receiver) Run(ctx context.Context, s session.Session) error {
 }
 
 // Subscribe starts clearing (--remove-retained), then subscribes, and unsubscribes from
-// Options.Unsubscribe right behind the SUBSCRIBE, as mosquitto_sub sends them.
+// Options.Unsubscribe right behind the SUBSCRIBE, as mosquitto_sub sends them. Without Subscriptions it
+// only unsubscribes, waiting for each UNSUBACK.
 func (r *Receiver) Subscribe(ctx context.Context, s session.Session) error {
 	if r.clear != nil {
 		r.clear.start(ctx, s)
@@ -206,9 +207,17 @@ func (r *Receiver) Subscribe(ctx context.Context, s session.Session) error {
 	defer cancel()
 	var granted []byte
 	var err error
-	if len(r.o.Unsubscribe) > 0 {
+	switch {
+	case len(r.o.Subscriptions) == 0:
+		// Only -U (mosquitto 2.1): a persistent session's subscriptions are dropped, one UNSUBSCRIBE each.
+		for _, f := range r.o.Unsubscribe {
+			if err = s.Unsubscribe(setup, []string{f}, r.o.UnsubscribeProps); err != nil {
+				break
+			}
+		}
+	case len(r.o.Unsubscribe) > 0:
 		granted, err = s.SubscribeThenUnsubscribe(setup, r.o.Subscriptions, r.o.SubscribeProps, r.o.Unsubscribe, r.o.UnsubscribeProps)
-	} else {
+	default:
 		granted, err = s.Subscribe(setup, r.o.Subscriptions, r.o.SubscribeProps)
 	}
 	if err == nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"mqtt/format"
+	"mqtt/internal/message"
 	"mqtt/internal/tmuxtest"
 )
 
@@ -99,5 +101,24 @@ func TestScreenInTmux(t *testing.T) {
 	term.Keys("Enter")
 	if status := term.WaitExit(); status != 0 {
 		t.Errorf("exit status %d", status)
+	}
+}
+
+func TestPrinter(t *testing.T) {
+	f, err := format.New(format.Options{Verbose: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := []bool{true, false, true}
+	p := &Printer{Lines: New(), Format: f, Keep: func() bool { k := keep[0]; keep = keep[1:]; return k }}
+	var b []byte
+	for _, m := range []message.Message{{Topic: "a", Payload: []byte("1")}, {Topic: "b", Payload: []byte("2")}, {Topic: "a", Payload: []byte("3")}} {
+		if b, err = p.Append(b, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "\x1b[2;1Ha 1\n\x1b[2;1H\n" + "\x1b[3;1H" + "\x1b[2;1Ha 3\n\x1b[3;1H\n"
+	if string(b) != want {
+		t.Errorf("got  %q\nwant %q", b, want)
 	}
 }

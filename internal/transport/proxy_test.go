@@ -36,6 +36,24 @@ func TestProxyEveryScheme(t *testing.T) {
 	}
 }
 
+// A proxy at an IPv6 literal, bracketed in the URL as mosquitto 2.1 takes it, with and without a login.
+func TestProxyAtIPv6Literal(t *testing.T) {
+	b := brokertest.Start(t)
+	for _, auth := range []string{"", "bob:pw@"} {
+		user, pass, _ := strings.Cut(strings.TrimSuffix(auth, "@"), ":")
+		proxy := startSocks6(t, user, pass)
+		if !strings.HasPrefix(proxy.addr(), "[::1]:") {
+			t.Fatalf("proxy at %s", proxy.addr())
+		}
+		d := b.Dialer(transport.TCP)
+		d.Proxy = "socks5h://" + auth + proxy.addr()
+		dialRoundTrip(t, d, "proxy-ipv6-"+user)
+		if got := proxy.requests(); len(got) != 1 {
+			t.Errorf("proxy %s saw %q", d.Proxy, got)
+		}
+	}
+}
+
 // socks5h:// lets the proxy resolve the broker's name; socks5:// resolves it here.
 func TestProxyResolution(t *testing.T) {
 	b := brokertest.Start(t)

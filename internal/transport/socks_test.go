@@ -30,6 +30,20 @@ func startSocks(t *testing.T, user, pass string) *socksServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveSocks(t, ln, user, pass)
+}
+
+// startSocks6 is a proxy on ::1; the test is skipped where the machine has no IPv6 loopback.
+func startSocks6(t *testing.T, user, pass string) *socksServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	return serveSocks(t, ln, user, pass)
+}
+
+func serveSocks(t *testing.T, ln net.Listener, user, pass string) *socksServer {
 	s := &socksServer{ln: ln, user: user, pass: pass, conns: map[net.Conn]struct{}{}}
 	s.wg.Go(s.serve)
 	t.Cleanup(s.close)

@@ -34,10 +34,11 @@ func TLSConfig(o TLSOptions) (*tls.Config, error) {
 		return nil, err
 	}
 	cfg := &tls.Config{
-		MinVersion: minVersion,
-		RootCAs:    roots,
-		ServerName: o.ServerName,
-		NextProtos: o.ALPN,
+		MinVersion:   minVersion,
+		RootCAs:      roots,
+		ServerName:   o.ServerName,
+		NextProtos:   o.ALPN,
+		KeyLogWriter: o.KeyLog,
 	}
 	if o.CertFile != "" || o.KeyFile != "" {
 		cert, err := loadKeyPair(o.CertFile, o.KeyFile)

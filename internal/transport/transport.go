@@ -5,6 +5,7 @@ package transport
 
 import (
 	"crypto/tls"
+	"io"
 	"time"
 )
 
@@ -57,4 +58,7 @@ type TLSOptions struct {
 	Version    string
 	ALPN       []string
 	ServerName string
+	// KeyLog receives the TLS secrets of each connection in the NSS key log format, for Wireshark to
+	// decrypt a capture (mosquitto 2.1's --tls-keylog); nil for none.
+	KeyLog io.Writer
 }
