@@ -114,3 +114,22 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// A sleep that wakes late, by more than a whole gap at high rates, is made up for: the rate asked is
+// the rate sent. (Starting the schedule again after each late wake-up sent a third of 5000/s.)
+func TestLateWakeupsKeepTheRate(t *testing.T) {
+	p := New(5000, 0, 0, nil)
+	clock := time.Unix(0, 0)
+	p.now = func() time.Time { return clock }
+	p.sleep = func(_ context.Context, d time.Duration) error {
+		clock = clock.Add(d + time.Millisecond) // the timer fires 1 ms late, as under load
+		return nil
+	}
+	start := clock
+	for range 5001 {
+		_ = p.Wait(context.Background())
+	}
+	if took := clock.Sub(start); took > time.Second+time.Millisecond {
+		t.Errorf("5000 gaps at 5000/s took %v, want a second", took)
+	}
+}
