@@ -7,18 +7,10 @@
 #
 #   scripts/replay-timing.sh [N] [SPEED]   (default 2000 1; MQTT=path/to/mqtt, else built from this checkout)
 set -euo pipefail
-export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
+. "$(dirname "$0")/lib.sh"
 n=${1:-2000} speed=${2:-1}
-dir=$(mktemp -d)
-trap 'kill $broker 2>/dev/null || true; rm -rf "$dir"' EXIT
-export PATH="$PATH:/usr/sbin"
-mqtt=${MQTT:-$dir/mqtt}
-[ -n "${MQTT:-}" ] || (cd "$(dirname "$0")/.." && go build -o "$mqtt" .)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nlog_type subscribe\nlog_dest file %s/m.log\n' "$port" "$dir" > "$dir/m.conf"
-[ "$(id -u)" = 0 ] && echo "user root" >> "$dir/m.conf"
-mosquitto -c "$dir/m.conf" > /dev/null 2>&1 & broker=$!
-for _ in $(seq 100); do "$mqtt" pub -p "$port" -t probe -n 2>/dev/null && break; sleep 0.05; done
+setup
+start_mosquitto
 python3 - "$n" > "$dir/rec.jsonl" <<'PY'
 import random, sys
 r = random.Random(19); off = 0

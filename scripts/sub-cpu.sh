@@ -5,19 +5,12 @@
 #
 #   scripts/sub-cpu.sh [N]        (default 1000000; MQTT=path/to/mqtt, else built from this checkout)
 set -euo pipefail
-export GOTOOLCHAIN=go1.26.10 # go.mod needs it; see .ci/run
+. "$(dirname "$0")/lib.sh"
 n=${1:-1000000}
-dir=$(mktemp -d)
-trap 'kill $broker 2>/dev/null || true; rm -rf "$dir"' EXIT
-export PATH="$PATH:/usr/sbin"
-mqtt=${MQTT:-$dir/mqtt}
-[ -n "${MQTT:-}" ] || (cd "$(dirname "$0")/.." && go build -o "$mqtt" .)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+setup
 # max_queued_messages 0: the broker never drops a QoS 0 message for a subscriber that falls behind.
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nlog_type subscribe\nlog_dest file %s/m.log\n' "$port" "$dir" > "$dir/m.conf"
-[ "$(id -u)" = 0 ] && echo "user root" >> "$dir/m.conf"
-mosquitto -c "$dir/m.conf" > /dev/null 2>&1 & broker=$!
-for _ in $(seq 100); do mosquitto_sub -p "$port" -t probe -W 1 -E 2>/dev/null && break; sleep 0.05; done
+start_mosquitto 'max_queued_messages 0
+'
 awk -v n="$n" 'BEGIN{for(i=0;i<n;i++) printf "%015d\n", i}' > "$dir/lines"
 /usr/bin/time -f "mqtt sub:      user %U s  sys %S s" "$mqtt" sub -p "$port" -t x -C "$n" -W 600 > "$dir/o1" 2> "$dir/t1" & p1=$!
 /usr/bin/time -f "mosquitto_sub: user %U s  sys %S s" mosquitto_sub -p "$port" -t x -C "$n" -W 600 > "$dir/o2" 2> "$dir/t2" & p2=$!

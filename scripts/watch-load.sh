@@ -23,7 +23,7 @@ for _ in $(seq 200); do tmux -S "$sock" capture-pane -p -t 0 | grep -q '^mqtt wa
 sleep 0.5 # the subscription: the first screen is drawn once connected and subscribed
 start=$(date +%s.%N)
 # The lines are fed at RATE a second, 1/100 of them every 10 ms on an absolute schedule, to a pub that
-# sends each as it comes (pub --rate fell far short of high rates here); RATE 0 feeds them at once.
+# sends each as it comes, so that the figure does not rest on pub's pacer; RATE 0 feeds them at once.
 python3 - "$dir/lines" "$rate" <<'PY' | "$mqtt" pub -p "$port" -q 1 -l --line-topic ' ' & pub=$!
 import sys, time
 lines, rate = open(sys.argv[1], "rb").read().splitlines(keepends=True), int(sys.argv[2])
