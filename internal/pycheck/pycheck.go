@@ -7,7 +7,10 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+
+	"mqtt/internal/jsonvalue"
 )
 
 // interpreter prefers Debian's python3, which has the Debian modules, over one earlier in PATH (pyenv).
@@ -37,23 +40,12 @@ func Need(t testing.TB, modules ...string) {
 		out, err = exec.Command(py, "-c", script).CombinedOutput()
 	}
 	if err != nil {
-		msg := "python3 with " + joinModules(modules) + " is needed: " + err.Error() + " " + string(out)
+		msg := "python3 with " + strings.Join(modules, ", ") + " is needed: " + err.Error() + " " + string(out)
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-}
-
-func joinModules(m []string) string {
-	s := ""
-	for i, x := range m {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
 }
 
 // Run runs script with stdin and returns its standard output; a failing script fails the test.
@@ -68,4 +60,19 @@ func Run(t testing.TB, script string, stdin []byte, args ...string) []byte {
 		t.Fatalf("python3: %v\n%s", err, stderr.Bytes())
 	}
 	return out
+}
+
+// SameJSON compares JSON texts in order, numbers by value (Python writes 1e-07, we write 1e-7); a text
+// that is not JSON fails the test.
+func SameJSON(t testing.TB, a, b string) bool {
+	t.Helper()
+	x, err := jsonvalue.Canonical([]byte(a))
+	if err != nil {
+		t.Fatalf("%s: %v", a, err)
+	}
+	y, err := jsonvalue.Canonical([]byte(b))
+	if err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return bytes.Equal(x, y)
 }

@@ -109,7 +109,7 @@ for c in cases:
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		h, want, _ := strings.Cut(line, " ")
 		b, _ := hex.DecodeString(h)
-		if got := decodeJSON(t, b); !sameJSON(t, got, want) {
+		if got := decodeJSON(t, b); !pycheck.SameJSON(t, got, want) {
 			t.Errorf("%s: got %s, want %s", h, got, want)
 		}
 	}
@@ -129,24 +129,10 @@ for line in sys.stdin:
     print(json.dumps(cbor2.loads(bytes.fromhex(line.strip())), separators=(",", ":"), ensure_ascii=False))
 `, stdin.Bytes())
 	for i, got := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if !sameJSON(t, got, roundTrips[i]) {
+		if !pycheck.SameJSON(t, got, roundTrips[i]) {
 			t.Errorf("cbor2 read %s, want %s", got, roundTrips[i])
 		}
 	}
-}
-
-// sameJSON compares JSON texts in order, numbers by value (Python writes 1e-07, we write 1e-7).
-func sameJSON(t testing.TB, a, b string) bool {
-	t.Helper()
-	x, err := jsonvalue.Canonical([]byte(a))
-	if err != nil {
-		t.Fatalf("%s: %v", a, err)
-	}
-	y, err := jsonvalue.Canonical([]byte(b))
-	if err != nil {
-		t.Fatalf("%s: %v", b, err)
-	}
-	return bytes.Equal(x, y)
 }
 
 func FuzzDecode(f *testing.F) {
