@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,7 @@ import (
 
 	"mqtt/cmd"
 	"mqtt/internal/iostreams"
+	"mqtt/internal/testtool"
 )
 
 // testBroker is a broker a test talks to over TCP: a real mosquitto, or `mqtt broker` run through
@@ -49,41 +51,33 @@ func startMosquitto(t *testing.T, conf string) *testBroker {
 	t.Helper()
 	needMosquitto(t)
 	dir := t.TempDir()
-	ports, err := freePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
 	me, err := user.Current()
 	if err != nil {
 		t.Fatal(err)
 	}
-	logFile := filepath.Join(dir, "mosquitto.log")
-	text := fmt.Sprintf("user %s\nlistener %d 127.0.0.1\nlog_dest file %s\nlog_type all\nconnection_messages true\n%s",
-		me.Username, ports[0], logFile, conf)
-	confFile := filepath.Join(dir, "mosquitto.conf")
-	if err := os.WriteFile(confFile, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c := exec.Command("mosquitto", "-c", confFile)
-	out := new(strings.Builder)
-	c.Stderr = out
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Process.Kill(); c.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0]))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", addr)
+	logFile, confFile := filepath.Join(dir, "mosquitto.log"), filepath.Join(dir, "mosquitto.conf")
+	var port int
+	for attempt := 1; ; attempt++ {
+		if port, err = testtool.FreePort(); err != nil {
+			t.Fatal(err)
+		}
+		text := fmt.Sprintf("user %s\nlistener %d 127.0.0.1\nlog_dest file %s\nlog_type all\nconnection_messages true\n%s",
+			me.Username, port, logFile, conf)
+		if err := os.WriteFile(confFile, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Remove(logFile) // the log followed below is this attempt's
+		p, err := testtool.StartMosquitto("mosquitto", confFile, logFile)
 		if err == nil {
-			conn.Close()
+			t.Cleanup(p.Kill)
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mosquitto did not listen on %s within 10s: %s", addr, out)
+		var ex *testtool.ExitedError
+		if !errors.As(err, &ex) || attempt == 5 {
+			t.Fatal(err) // an ExitedError is a port another process took first: tried again above
 		}
-		time.Sleep(10 * time.Millisecond) // mosquitto says nothing on a pipe when it listens
 	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	log := &lineLog{}
 	log.follow(logFile)
 	t.Cleanup(log.stop)

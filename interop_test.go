@@ -11,15 +11,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"mqtt/internal/testcert"
+	"mqtt/internal/testtool"
 )
 
 // TestInterop runs testdata/interop/*.txtar against a real mosquitto that each script starts on free
@@ -68,11 +67,8 @@ listener 0 %[7]s
 
 type mosquittoProc struct {
 	conf string
-	cmd  *exec.Cmd
 	log  string
-	port int
-	// exited is closed when cmd has ended (its Wait returned).
-	exited chan struct{}
+	proc *testtool.MosquittoProc // nil while it is not running
 }
 
 func setupMosquitto(env *testscript.Env) error {
@@ -122,8 +118,8 @@ func setupMosquitto(env *testscript.Env) error {
 		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 			return err
 		}
-		err = p.start(ports[0])
-		var ex *mosquittoExited
+		err = p.start()
+		var ex *testtool.ExitedError
 		if err == nil || !errors.As(err, &ex) || attempt == 5 {
 			break
 		}
@@ -189,64 +185,15 @@ func linkedBinary() (string, error) {
 	return linked.dir, linked.err
 }
 
-func (p *mosquittoProc) start(port int) error {
-	p.port = port
-	from := fileSize(p.log)
-	p.cmd = exec.Command("mosquitto", "-c", p.conf)
-	if err := p.cmd.Start(); err != nil {
-		return fmt.Errorf("starting mosquitto: %w", err)
-	}
-	p.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, exited chan struct{}) { _ = cmd.Wait(); close(exited) }(p.cmd, p.exited)
-	// Ready when its log says it runs: it logs that once every listener is bound. A port that merely
-	// accepts may belong to another process that took it between freePorts and mosquitto's bind, and
-	// then mosquitto has exited with "Address already in use".
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case <-p.exited:
-			p.cmd = nil
-			return &mosquittoExited{log: logFrom(p.log, from)}
-		default:
-		}
-		if strings.Contains(logFrom(p.log, from), " running") {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			p.stop()
-			return fmt.Errorf("mosquitto did not start on %d within 10s:\n%s", port, logFrom(p.log, from))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// mosquittoExited is a mosquitto that ended before it ran, most often on a port taken meanwhile.
-type mosquittoExited struct{ log string }
-
-func (e *mosquittoExited) Error() string { return "mosquitto exited before it ran:\n" + e.log }
-
-func fileSize(name string) int64 {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
-}
-
-// logFrom is what the log gained after offset from.
-func logFrom(name string, from int64) string {
-	b, _ := os.ReadFile(name)
-	if int64(len(b)) < from {
-		return string(b)
-	}
-	return string(b[from:])
+func (p *mosquittoProc) start() (err error) {
+	p.proc, err = testtool.StartMosquitto("mosquitto", p.conf, p.log)
+	return err
 }
 
 func (p *mosquittoProc) stop() {
-	if p.cmd != nil && p.cmd.Process != nil {
-		p.cmd.Process.Kill()
-		<-p.exited
-		p.cmd = nil
+	if p.proc != nil {
+		p.proc.Kill()
+		p.proc = nil
 	}
 }
 
@@ -322,14 +269,13 @@ func cmdMosquitto(ts *testscript.TestScript, neg bool, args []string) {
 		p.stop()
 		return
 	case args[0] == "stop": // SIGTERM: mosquitto saves its persistent sessions, then exits
-		if p.cmd != nil {
-			ts.Check(p.cmd.Process.Signal(syscall.SIGTERM))
-			<-p.exited
-			p.cmd = nil
+		if p.proc != nil {
+			ts.Check(p.proc.Stop())
+			p.proc = nil
 		}
 		return
 	case args[0] == "start":
-		ts.Check(p.start(p.port))
+		ts.Check(p.start())
 		return
 	}
 	ts.Fatalf("usage: mosquitto kill|stop|start")

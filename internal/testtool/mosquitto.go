@@ -1,11 +1,8 @@
 package testtool
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -13,7 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -31,97 +28,114 @@ func Mosquitto(t testing.TB, conf string) int {
 func MosquittoOn(t testing.TB, host, conf string) int {
 	t.Helper()
 	bin := Path(t, "mosquitto", "mosquitto", "/usr/sbin/mosquitto")
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file, log := filepath.Join(dir, "mosquitto.conf"), filepath.Join(dir, "mosquitto.log")
 	for attempt := 1; ; attempt++ {
-		port, err := startMosquitto(t, bin, host, conf)
+		port, err := FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Started by root, mosquitto would switch to a user of its own, which may not exist here. The
+		// default log types are named, as a conf that names one replaces the defaults: the log must hold
+		// the line that says mosquitto runs.
+		text := "listener " + strconv.Itoa(port) + " " + host + "\nallow_anonymous true\nuser " + me.Username +
+			"\nlog_dest file " + log + "\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n" + conf
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := StartMosquitto(bin, file, log)
+		var ex *ExitedError
 		if err == nil {
+			t.Cleanup(p.Kill)
 			return port
 		}
-		var ex *exitedError
 		if !errors.As(err, &ex) || attempt == 5 {
 			t.Fatal(err)
 		}
-		// The port was free when we closed it; another process took it before mosquitto bound it.
 	}
 }
 
-// exitedError is a mosquitto that ended before it ran.
-type exitedError struct{ log string }
-
-func (e *exitedError) Error() string { return "mosquitto exited: " + e.log }
-
-func startMosquitto(t testing.TB, bin, host, conf string) (int, error) {
+// FreePort is a port free on 127.0.0.1 when it returns; another process may take it before it is bound.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	me, err := user.Current()
-	if err != nil {
-		return 0, err
-	}
-	file := filepath.Join(t.TempDir(), "mosquitto.conf")
-	// Started by root, mosquitto would switch to a user of its own, which may not exist here. Its
-	// log on stderr, with the default types named (a conf that names one replaces the defaults),
-	// holds the line that says it runs.
-	text := "listener " + strconv.Itoa(port) + " " + host + "\nallow_anonymous true\nuser " + me.Username +
-		"\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n" + conf
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		return 0, err
-	}
-	cmd := exec.Command(bin, "-c", file)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return 0, err
-	}
-	if err := cmd.Start(); err != nil {
-		return 0, err
-	}
-	log := &logWatch{running: make(chan struct{})}
-	exited := make(chan struct{})
-	go func() { log.read(stderr); _ = cmd.Wait(); close(exited) }()
-	// Ready when mosquitto says it runs, which it does once every listener is bound: a port that
-	// accepts a connection may be another process's.
-	select {
-	case <-log.running:
-		t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-		return port, nil
-	case <-exited:
-		return 0, &exitedError{log: log.text()}
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-exited
-		return 0, fmt.Errorf("mosquitto did not start on port %d within 10s: %s", port, log.text())
-	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// logWatch reads mosquitto's log for as long as it runs (a full pipe would stop it) and tells when
-// the line that says it runs has come.
-type logWatch struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	running chan struct{}
-	once    sync.Once
+// MosquittoProc is a mosquitto process a test started.
+type MosquittoProc struct {
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once cmd's Wait has returned
 }
 
-func (w *logWatch) read(r io.Reader) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		w.mu.Lock()
-		if w.buf.Len() < 64<<10 {
-			w.buf.Write(sc.Bytes())
-			w.buf.WriteByte('\n')
+// ExitedError is a mosquitto that ended before it ran, most often on a port another process took
+// between FreePort and mosquitto's bind: try again with fresh ports.
+type ExitedError struct{ Log string }
+
+func (e *ExitedError) Error() string { return "mosquitto exited before it ran:\n" + e.Log }
+
+// StartMosquitto runs bin -c conf and returns once log, the file conf names in log_dest, gains the
+// line that says mosquitto runs, which it writes once every listener is bound: a port that merely
+// accepts a connection may be another process's.
+func StartMosquitto(bin, conf, log string) (*MosquittoProc, error) {
+	from := fileSize(log)
+	p := &MosquittoProc{cmd: exec.Command(bin, "-c", conf), exited: make(chan struct{})}
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting mosquitto: %w", err)
+	}
+	go func() { _ = p.cmd.Wait(); close(p.exited) }()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		select {
+		case <-p.exited:
+			return nil, &ExitedError{Log: logFrom(log, from)}
+		default:
 		}
-		w.mu.Unlock()
-		if strings.Contains(sc.Text(), " running") {
-			w.once.Do(func() { close(w.running) })
+		if strings.Contains(logFrom(log, from), " running") {
+			return p, nil
 		}
+		if time.Now().After(deadline) {
+			p.Kill()
+			return nil, fmt.Errorf("mosquitto did not start within 10s:\n%s", logFrom(log, from))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	_, _ = io.Copy(io.Discard, r)
 }
 
-func (w *logWatch) text() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+// Kill ends mosquitto at once (SIGKILL) and waits for it.
+func (p *MosquittoProc) Kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// Stop ends mosquitto with SIGTERM, which saves its persistent sessions, and waits for it.
+func (p *MosquittoProc) Stop() error {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	<-p.exited
+	return nil
+}
+
+func fileSize(name string) int64 {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// logFrom is what the log gained after offset from.
+func logFrom(name string, from int64) string {
+	b, _ := os.ReadFile(name)
+	if int64(len(b)) < from {
+		return string(b)
+	}
+	return string(b[from:])
 }
