@@ -116,10 +116,7 @@ func Start(cfg Config) (*Broker, error) {
 	gate := &gate{max: int64(lim.MaxConnections), firstPacket: lim.ConnectTimeout}
 	for i, lc := range cfg.Listeners {
 		id := listenerID(lc, i)
-		l, err := listen(id, lc, gate)
-		if sc, ok := l.(shutdownCloser); ok {
-			sc.setCloseClients(closeClients(server))
-		}
+		l, err := listen(id, lc, gate, closeClients(server))
 		if err == nil {
 			if err = server.AddListener(l); err != nil {
 				l.Close(func(string) {})

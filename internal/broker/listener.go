@@ -19,7 +19,7 @@ import (
 
 // listen binds lc's address itself, rather than leaving it to mochi's listeners, so that port 0
 // resolves to a real port before Start returns and the address can be read back without a race.
-func listen(id string, lc Listener, gate *gate) (listeners.Listener, error) {
+func listen(id string, lc Listener, gate *gate, closeClients listeners.CloseFn) (listeners.Listener, error) {
 	switch lc.Scheme {
 	case transport.TCP, transport.TLS, transport.WS, transport.WSS:
 	case transport.Unix:
@@ -27,7 +27,7 @@ func listen(id string, lc Listener, gate *gate) (listeners.Listener, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate}, nil
+		return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate, closeClients: closeClients}, nil
 	default:
 		return nil, fmt.Errorf("unknown scheme %q: use tcp, tls, ws, wss or unix", lc.Scheme)
 	}
@@ -43,9 +43,9 @@ func listen(id string, lc Listener, gate *gate) (listeners.Listener, error) {
 		ln = tls.NewListener(ln, lc.TLS)
 	}
 	if lc.Scheme == transport.WS || lc.Scheme == transport.WSS {
-		return newWSListener(id, lc, ln, gate), nil
+		return newWSListener(id, lc, ln, gate, closeClients), nil
 	}
-	return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate}, nil
+	return &streamListener{id: id, scheme: lc.Scheme, ln: ln, gate: gate, closeClients: closeClients}, nil
 }
 
 // listenUnix removes a socket left by a broker that did not shut down, as mosquitto and mochi do;
@@ -59,13 +59,14 @@ func listenUnix(path string) (net.Listener, error) {
 
 // streamListener hands mochi the connections of a TCP, TLS or unix net.Listener.
 type streamListener struct {
-	closer
 	id     string
 	scheme transport.Scheme
 	ln     net.Listener
 	log    *slog.Logger
 	conns  tracker
 	gate   *gate
+	// closeClients closes the listener's clients at shutdown (shutdown.go).
+	closeClients listeners.CloseFn
 }
 
 func (l *streamListener) Init(log *slog.Logger) error { l.log = log; return nil }
@@ -106,8 +107,9 @@ func (l *streamListener) Serve(establish listeners.EstablishFn) {
 	}
 }
 
-func (l *streamListener) Close(closeClients listeners.CloseFn) {
-	l.closer.closeClients(l.id, closeClients)
+// Close closes the listener's clients with ours, not with the function mochi hands it (shutdown.go).
+func (l *streamListener) Close(listeners.CloseFn) {
+	l.closeClients(l.id)
 	l.ln.Close()
 	l.conns.closeAll()
 }

@@ -13,11 +13,6 @@ import (
 // not stop on SIGINT while a client disconnected. Our listeners close their clients this way instead,
 // taking the lock once.
 
-// shutdownCloser is a listener of ours, told how to close its clients.
-type shutdownCloser interface {
-	setCloseClients(listeners.CloseFn)
-}
-
 // closeClients returns the function that sends every client of a listener a DISCONNECT saying the
 // server shuts down, as mochi's would.
 func closeClients(server *mqtt.Server) listeners.CloseFn {
@@ -28,17 +23,4 @@ func closeClients(server *mqtt.Server) listeners.CloseFn {
 			}
 		}
 	}
-}
-
-// closer is embedded by our listeners: the function they close their clients with.
-type closer struct{ fn listeners.CloseFn }
-
-func (c *closer) setCloseClients(fn listeners.CloseFn) { c.fn = fn }
-
-// closeClients closes a listener's clients with ours where set, else with mochi's.
-func (c *closer) closeClients(id string, mochis listeners.CloseFn) {
-	if c.fn != nil {
-		mochis = c.fn
-	}
-	mochis(id)
 }

@@ -19,7 +19,6 @@ import (
 // wsListener serves MQTT over WebSocket on any request path, as mosquitto does. It uses the
 // transport package's connection adapter, so client and broker agree on how messages map to bytes.
 type wsListener struct {
-	closer
 	id        string
 	scheme    transport.Scheme
 	ln        net.Listener
@@ -29,14 +28,17 @@ type wsListener struct {
 	establish listeners.EstablishFn
 	conns     tracker
 	gate      *gate
+	// closeClients closes the listener's clients at shutdown (shutdown.go).
+	closeClients listeners.CloseFn
 }
 
-func newWSListener(id string, lc Listener, ln net.Listener, gate *gate) *wsListener {
+func newWSListener(id string, lc Listener, ln net.Listener, gate *gate, closeClients listeners.CloseFn) *wsListener {
 	l := &wsListener{
-		id:     id,
-		scheme: lc.Scheme,
-		ln:     ln,
-		gate:   gate,
+		id:           id,
+		scheme:       lc.Scheme,
+		ln:           ln,
+		gate:         gate,
+		closeClients: closeClients,
 		upgrader: websocket.Upgrader{
 			Subprotocols: []string{transport.WebSocketProtocol},
 			CheckOrigin:  originCheck(lc.AllowOrigins),
@@ -86,8 +88,9 @@ func (l *wsListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (l *wsListener) Close(closeClients listeners.CloseFn) {
-	l.closer.closeClients(l.id, closeClients)
+// Close closes the listener's clients with ours, not with the function mochi hands it (shutdown.go).
+func (l *wsListener) Close(listeners.CloseFn) {
+	l.closeClients(l.id)
 	l.srv.Close()
 	l.conns.closeAll()
 }
