@@ -158,7 +158,7 @@ func role(b *strings.Builder, r *result.Result, ro *result.Role, o Options) {
 	fmt.Fprintf(b, " min %s | avg %s | max %s %s/s per client\n", Rate(per(lo)), Rate(per(avg)), Rate(per(hi)), unit)
 }
 
-func plural[N ~int | ~uint64](n N, word string) string {
+func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
